@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { AgentSpec } from "../domain/index.ts";
+import type { Agent } from "../domain/index.ts";
+
+/**
+ * The configuration schema: the `loomcycle.yaml` file (loomcycle's keys, so configs carry over)
+ * and the resolved runtime config built from file, environment and flags.
+ */
+
+/** An agent under `agents:` in loomcycle.yaml; the map key is its name. */
+export const FileAgent = AgentSpec.omit({ name: true }).extend({ name: z.string().optional() });
+
+/** A provider under `providers:` (loomcycle shape; drivers arrive with the providers issue). */
+export const FileProvider = z.object({
+  driver: z.string().min(1),
+  base_url: z.string().url().optional(),
+  api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name").optional(),
+  max_concurrent: z.number().int().min(0).optional(),
+  capabilities: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** A `models:` alias. */
+export const FileModelAlias = z.object({ provider: z.string().min(1), model: z.string().min(1) });
+
+/** A `volumes:` entry (used by the file tools of a later issue; accepted and kept now). */
+export const FileVolume = z.object({ path: z.string().min(1), read_only: z.boolean().default(true) }).loose();
+
+/**
+ * The keys of loomcycle.yaml this runtime reads. Other loomcycle keys are accepted with a
+ * warning so an existing config still starts.
+ */
+export const ConfigFile = z
+  .object({
+    agents: z.record(z.string(), FileAgent).default({}),
+    providers: z.record(z.string(), FileProvider).default({}),
+    models: z.record(z.string(), FileModelAlias).default({}),
+    volumes: z.record(z.string(), FileVolume).default({}),
+  })
+  .loose();
+export type ConfigFile = z.infer<typeof ConfigFile>;
+
+export type ProviderConfig = z.infer<typeof FileProvider>;
+
+/** The resolved, frozen configuration `main.ts` passes down. */
+export interface Config {
+  listen: { host: string; port: number };
+  /** Where the embedded store and the data-dir lock live. */
+  dataDir: string;
+  /** Postgres URL; null selects the embedded PGlite store under dataDir. */
+  databaseUrl: string | null;
+  /** The loomcycle.yaml that was read, if any. */
+  configFile: string | null;
+  agentsDir: string | null;
+  agents: readonly Agent[];
+  providers: Readonly<Record<string, ProviderConfig>>;
+  models: Readonly<Record<string, { provider: string; model: string }>>;
+  limits: {
+    maxRequestBytes: number;
+    sseKeepaliveMs: number;
+    toolParallelism: number;
+    maxConcurrentRuns: number;
+  };
+  provider: { headerTimeoutMs: number; idleTimeoutMs: number };
+  mock: { latencyMs: number; failRate: number };
+  otel: { endpoint: string | null; serviceName: string };
+  logLevel: "trace" | "debug" | "info" | "warn" | "error" | "silent";
+  /** Where CLI client commands find a running server. */
+  baseUrl: string;
+  /** Which provider key variables are set (names only, never values), for `doctor`. */
+  providerKeysPresent: Readonly<Record<string, boolean>>;
+  /** Non-fatal findings (unsupported loomcycle keys…), logged at start-up. */
+  warnings: readonly string[];
+}

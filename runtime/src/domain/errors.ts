@@ -1,0 +1,69 @@
+/**
+ * The one error catalog. Every failure the runtime reports carries one of these codes; each
+ * transport maps a code to its own status (HTTP, gRPC, JSON-RPC) in its own `errors.ts`.
+ */
+export type ErrorCode =
+  /** Input failed validation; `details.field` names the offending field. */
+  | "INVALID_ARGUMENT"
+  /** The request body is not parseable JSON. */
+  | "INVALID_JSON"
+  /** The named agent is not configured. */
+  | "UNKNOWN_AGENT"
+  /** A run, session or agent handle does not exist. */
+  | "NOT_FOUND"
+  /** Another run in the same session is still active. */
+  | "SESSION_BUSY"
+  /** The caller-chosen agent_id is held by a run that has not finished. */
+  | "AGENT_ID_IN_USE"
+  /** The request body exceeds the configured limit. */
+  | "PAYLOAD_TOO_LARGE"
+  /** The request body is not JSON. */
+  | "UNSUPPORTED_MEDIA_TYPE"
+  /** A configuration file or value is invalid; the message names file, line and field. */
+  | "CONFIG_INVALID"
+  /** The store could not be reached or answered with an error. */
+  | "STORE_UNAVAILABLE"
+  /** The model provider failed; `retryable` says whether the same call may succeed later. */
+  | "PROVIDER_ERROR"
+  /** The model stream produced no first byte, or stalled, past its timeout. */
+  | "PROVIDER_TIMEOUT"
+  /** The run was cancelled by a caller. */
+  | "CANCELLED"
+  /** An invariant broke; the message is logged, never shown to callers. */
+  | "INTERNAL";
+
+/** Options that travel with an AppError: whether a retry may succeed, the cause, extra data. */
+export interface AppErrorOptions {
+  retryable?: boolean;
+  cause?: unknown;
+  details?: Record<string, unknown>;
+}
+
+/** The single error type of the runtime; compare by `code`, never by message. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+    this.details = options.details ?? {};
+  }
+}
+
+/** Narrows an unknown thrown value to an AppError with the given code. */
+export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
+  return error instanceof AppError && (code === undefined || error.code === code);
+}
+
+/** A provider call that timed out waiting for the first byte or for the next chunk. */
+export class ModelTimeoutError extends AppError {
+  readonly timeoutMs: number;
+  constructor(phase: "header" | "idle", timeoutMs: number) {
+    super("PROVIDER_TIMEOUT", `model stream ${phase} timeout after ${timeoutMs} ms`, { retryable: true });
+    this.timeoutMs = timeoutMs;
+  }
+}

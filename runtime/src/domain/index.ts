@@ -1,0 +1,27 @@
+/**
+ * domain/: pure types, zod schemas and small pure helpers shared by every layer.
+ * May import nothing from the repo; zod only.
+ */
+export { AppError, ModelTimeoutError, isAppError } from "./errors.ts";
+export type { AppErrorOptions, ErrorCode } from "./errors.ts";
+export {
+  ContentBlock,
+  Segment,
+  SegmentContent,
+  TextBlock,
+  ThinkingBlock,
+  ToolResultBlock,
+  ToolUseBlock,
+  messageText,
+  segmentsToMessage,
+} from "./message.ts";
+export type { Message } from "./message.ts";
+export { PERSISTED_ONLY, addUsage, emptyUsage, isTerminalEvent } from "./run-event.ts";
+export type { RunEvent, RunEventType, StopReason, StoredEvent, ToolUse, Usage } from "./run-event.ts";
+export { TERMINAL_STATUSES } from "./run.ts";
+export type { Run, RunOutcome, RunStatus, Session } from "./run.ts";
+export { newId } from "./ids.ts";
+export { AgentSpec, DEFAULT_MAX_ITERATIONS, HANDLE_PATTERN, effectiveMaxIterations } from "./agent.ts";
+export type { Agent, AgentSource } from "./agent.ts";
+export { silentLogger } from "./logger.ts";
+export type { Logger } from "./logger.ts";

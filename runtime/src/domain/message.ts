@@ -1,0 +1,69 @@
+import { z } from "zod";
+
+/**
+ * Messages and content blocks: the provider-neutral conversation the loop sends to a model.
+ * Shapes follow loomcycle's ContentBlock so transcripts carry over.
+ */
+export const TextBlock = z.object({ type: z.literal("text"), text: z.string() });
+export const ThinkingBlock = z.object({
+  type: z.literal("thinking"),
+  text: z.string(),
+  signature: z.string().optional(),
+});
+export const ToolUseBlock = z.object({
+  type: z.literal("tool_use"),
+  id: z.string(),
+  name: z.string(),
+  input: z.record(z.string(), z.unknown()),
+});
+export const ToolResultBlock = z.object({
+  type: z.literal("tool_result"),
+  tool_use_id: z.string(),
+  text: z.string(),
+  is_error: z.boolean(),
+});
+export const ContentBlock = z.discriminatedUnion("type", [TextBlock, ThinkingBlock, ToolUseBlock, ToolResultBlock]);
+
+export type TextBlock = z.infer<typeof TextBlock>;
+export type ThinkingBlock = z.infer<typeof ThinkingBlock>;
+export type ToolUseBlock = z.infer<typeof ToolUseBlock>;
+export type ToolResultBlock = z.infer<typeof ToolResultBlock>;
+export type ContentBlock = z.infer<typeof ContentBlock>;
+
+/** One turn of the conversation. Tool results travel in `user` messages, as the Messages API does. */
+export interface Message {
+  role: "user" | "assistant";
+  content: ContentBlock[];
+}
+
+/** A caller-supplied content part of a segment (loomcycle wire: `text` and `trusted-text`). */
+export const SegmentContent = z.object({
+  type: z.enum(["text", "trusted-text"]),
+  text: z.string(),
+  cacheable: z.boolean().optional(),
+});
+export type SegmentContent = z.infer<typeof SegmentContent>;
+
+/** A caller-supplied input segment (`segments[]` on POST /v1/runs). */
+export const Segment = z.object({
+  role: z.enum(["user", "system"]).default("user"),
+  content: z.array(SegmentContent).min(1),
+});
+export type Segment = z.infer<typeof Segment>;
+
+/** Flattens input segments into the user message the model sees first. */
+export function segmentsToMessage(segments: readonly Segment[]): Message {
+  const content: ContentBlock[] = [];
+  for (const segment of segments) {
+    for (const part of segment.content) content.push({ type: "text", text: part.text });
+  }
+  return { role: "user", content };
+}
+
+/** The text of every text block of a message, joined. */
+export function messageText(message: Message): string {
+  return message.content
+    .filter((block): block is TextBlock => block.type === "text")
+    .map((block) => block.text)
+    .join("");
+}

@@ -1,0 +1,77 @@
+import type { Segment } from "./message.ts";
+
+/**
+ * The RunEvent union: everything a run records and streams. Type names are loomcycle's wire
+ * event names (`text`, `tool_call`, `done`…) so SSE, the transcript and the store share one
+ * encoding and existing loomcycle clients read them unchanged.
+ */
+
+/** Token accounting for one model call, or cumulative for a run (on `done`). */
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  model?: string;
+  provider?: string;
+  max_context_tokens?: number;
+}
+
+export interface ToolUse {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+export type StopReason = "end_turn" | "max_iterations" | "max_tokens" | "stop_sequence" | "cancelled";
+
+export type RunEvent =
+  /** Persisted only: the caller's input, first row of a run. */
+  | { type: "user_input"; segments: Segment[] }
+  /** Persisted only: the resolved system prompt, second row of a run. */
+  | { type: "system_prompt"; system_prompt: string; agent: string }
+  | { type: "started" }
+  | { type: "text"; text: string }
+  | { type: "thinking"; text: string; signature?: string }
+  | { type: "tool_call"; tool_use: ToolUse }
+  | { type: "tool_result"; tool_use: ToolUse; text: string; is_error: boolean }
+  | { type: "usage"; usage: Usage }
+  | { type: "done"; stop_reason: StopReason; usage: Usage }
+  | { type: "error"; error: string; code?: string };
+
+export type RunEventType = RunEvent["type"];
+
+/** A RunEvent as the store holds it: numbered gaplessly per run, in the order it happened. */
+export interface StoredEvent {
+  run_id: string;
+  session_id: string;
+  seq: number;
+  ts_ms: number;
+  event: RunEvent;
+}
+
+/** Events that belong to the transcript but are never streamed to live subscribers. */
+export const PERSISTED_ONLY: ReadonlySet<RunEventType> = new Set(["user_input", "system_prompt"]);
+
+/** Whether the event ends the run's stream. */
+export function isTerminalEvent(event: RunEvent): boolean {
+  return event.type === "done" || event.type === "error";
+}
+
+/** A zeroed usage record, the identity for `addUsage`. */
+export function emptyUsage(): Usage {
+  return { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+}
+
+/** Sums token counts; model and provider come from the most recent call. */
+export function addUsage(total: Usage, next: Usage): Usage {
+  return {
+    input_tokens: total.input_tokens + next.input_tokens,
+    output_tokens: total.output_tokens + next.output_tokens,
+    cache_creation_input_tokens: total.cache_creation_input_tokens + next.cache_creation_input_tokens,
+    cache_read_input_tokens: total.cache_read_input_tokens + next.cache_read_input_tokens,
+    ...(next.model === undefined ? {} : { model: next.model }),
+    ...(next.provider === undefined ? {} : { provider: next.provider }),
+    ...(next.max_context_tokens === undefined ? {} : { max_context_tokens: next.max_context_tokens }),
+  };
+}

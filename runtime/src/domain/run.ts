@@ -1,0 +1,46 @@
+import type { StopReason, Usage } from "./run-event.ts";
+
+/** Run lifecycle: queued → running → completed | failed | cancelled | interrupted. */
+export type RunStatus = "queued" | "running" | "completed" | "failed" | "cancelled" | "interrupted";
+
+/** Statuses a run never leaves. */
+export const TERMINAL_STATUSES: ReadonlySet<RunStatus> = new Set(["completed", "failed", "cancelled", "interrupted"]);
+
+/** A conversation thread; it holds many runs. */
+export interface Session {
+  id: string;
+  tenant_id: string;
+  agent: string;
+  user_id: string | null;
+  created_at: Date;
+}
+
+/** One invocation of the agent loop. Its events live in the event log, keyed by (id, seq). */
+export interface Run {
+  id: string;
+  session_id: string;
+  tenant_id: string;
+  agent: string;
+  /** The caller's tracking handle (cancel, status); generated when the caller gives none. */
+  agent_id: string;
+  user_id: string | null;
+  status: RunStatus;
+  stop_reason: StopReason | null;
+  error: string | null;
+  usage: Usage;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+  heartbeat_at: Date | null;
+  /** The process executing the run, while it runs. */
+  owner_id: string | null;
+}
+
+/** How a run ended, as recorded on its row. */
+export interface RunOutcome {
+  status: Extract<RunStatus, "completed" | "failed" | "cancelled" | "interrupted">;
+  stop_reason: StopReason | null;
+  error: string | null;
+  usage: Usage;
+}

@@ -1,0 +1,5 @@
+/**
+ * queue/: ports for handing runs to workers and fanning events out to subscribers, with the
+ * in-process implementations embedded mode uses. May import domain/ only.
+ */
+export type { EventListener, RunEventBus, RunJob, RunJobHandler, RunQueue } from "./ports.ts";

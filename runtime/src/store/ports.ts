@@ -1,0 +1,75 @@
+import type { Run, RunEvent, RunOutcome, RunStatus, Session, StoredEvent } from "../domain/index.ts";
+
+/**
+ * Storage ports the core uses. No driver type leaks through them; every adapter (Postgres via
+ * `pg`, embedded via PGlite) passes the same contract suite.
+ */
+
+export interface NewSession {
+  id: string;
+  tenant_id: string;
+  agent: string;
+  user_id: string | null;
+}
+
+export interface NewRun {
+  id: string;
+  session_id: string;
+  tenant_id: string;
+  agent: string;
+  agent_id: string;
+  user_id: string | null;
+  metadata: Record<string, unknown>;
+}
+
+export interface RunFilter {
+  user_id?: string;
+  statuses?: readonly RunStatus[];
+  limit?: number;
+}
+
+export interface RunStore {
+  createSession(session: NewSession): Promise<Session>;
+  getSession(id: string): Promise<Session | null>;
+  /** Inserts a run with status `queued` together with its first events (seq 1…n), atomically. */
+  createRun(run: NewRun, firstEvents: readonly RunEvent[]): Promise<Run>;
+  getRun(id: string): Promise<Run | null>;
+  /** The newest run carrying this caller handle. */
+  getRunByAgentId(agentId: string): Promise<Run | null>;
+  listRuns(filter: RunFilter): Promise<Run[]>;
+  /** The session's runs that have not finished. */
+  listActiveRunsInSession(sessionId: string): Promise<Run[]>;
+  /** queued → running, claimed by `ownerId`. Returns null when the run was not queued. */
+  claimRun(runId: string, ownerId: string): Promise<Run | null>;
+  /** Records the outcome of a run. Only a running or queued run changes. */
+  finishRun(runId: string, outcome: RunOutcome): Promise<void>;
+  /** Renews the heartbeat of every running run this owner holds. */
+  heartbeat(ownerId: string): Promise<void>;
+  /**
+   * Marks running runs whose heartbeat is older than `before` as interrupted, appending an
+   * `error` event to each. Returns the interrupted run ids.
+   */
+  interruptStaleRuns(before: Date, reason: string): Promise<string[]>;
+  /** Ids of queued runs, oldest first (re-enqueued at start-up). */
+  listQueuedRunIds(): Promise<string[]>;
+}
+
+export interface EventLog {
+  /** Appends events with the given seqs in one write; a duplicate (run_id, seq) fails the batch. */
+  appendEvents(events: readonly StoredEvent[]): Promise<void>;
+  /** A run's events with seq > afterSeq, in seq order. */
+  listRunEvents(runId: string, afterSeq: number): Promise<StoredEvent[]>;
+  /** Every event of every run of a session, in the order they happened. */
+  listSessionEvents(sessionId: string): Promise<StoredEvent[]>;
+  /** The highest seq of a run (0 when it has none). */
+  lastSeq(runId: string): Promise<number>;
+}
+
+/** The whole store: both ports, readiness, and shutdown. */
+export interface Store extends RunStore, EventLog {
+  /** Resolves when the store answers a trivial query; throws STORE_UNAVAILABLE otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** A human description for logs and `doctor`, never containing credentials. */
+  readonly description: string;
+}
