@@ -18,7 +18,7 @@ const ALLOWED = {
   tools: { value: ["domain"], type: [] },
   store: { value: ["domain"], type: [] },
   queue: { value: ["domain"], type: [] },
-  telemetry: { value: ["domain"], type: ["config"] },
+  telemetry: { value: ["domain"], type: ["config", "service"] },
   loop: { value: ["domain"], type: ["providers", "tools", "store", "queue"] },
   service: { value: ["domain", "loop"], type: ["store", "queue", "providers", "tools", "config"] },
   "transports/http": { value: ["domain", "service"], type: ["config"] },

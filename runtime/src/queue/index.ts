@@ -3,3 +3,5 @@
  * in-process implementations embedded mode uses. May import domain/ only.
  */
 export type { EventListener, RunEventBus, RunJob, RunJobHandler, RunQueue } from "./ports.ts";
+export { InProcessRunQueue } from "./in-process/in-process-run-queue.ts";
+export { InProcessEventBus } from "./in-process/in-process-event-bus.ts";

@@ -1,0 +1,57 @@
+import { SpanStatusCode, trace } from "@opentelemetry/api";
+import type { ToolUse } from "../domain/index.ts";
+import type { Tool, ToolContext, ToolResult } from "../tools/index.ts";
+import type { EventSink } from "./types.ts";
+
+export interface DispatchOptions {
+  calls: readonly ToolUse[];
+  tools: readonly Tool[];
+  context: ToolContext;
+  parallelism: number;
+  sink: EventSink;
+}
+
+/**
+ * Runs a turn's tool calls, at most `parallelism` at once, emitting each `tool_result` as it
+ * completes. Failures and refusals become error results for the model, never exceptions.
+ * Returns the results in call order.
+ */
+export async function dispatchTools(options: DispatchOptions): Promise<ToolResult[]> {
+  const results: ToolResult[] = new Array<ToolResult>(options.calls.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < options.calls.length) {
+      const index = next++;
+      const call = options.calls[index] as ToolUse;
+      const result = await executeOne(call, options);
+      results[index] = result;
+      options.sink.emit({ type: "tool_result", tool_use: call, text: result.text, is_error: result.is_error });
+    }
+  };
+  const width = Math.max(1, Math.min(options.parallelism, options.calls.length));
+  await Promise.all(Array.from({ length: width }, worker));
+  return results;
+}
+
+const tracer = trace.getTracer("loomcycle");
+
+async function executeOne(call: ToolUse, options: DispatchOptions): Promise<ToolResult> {
+  const tool = options.tools.find((candidate) => candidate.name === call.name);
+  if (tool === undefined) {
+    const allowed = options.tools.map((candidate) => candidate.name).join(", ") || "none";
+    return { text: `tool "${call.name}" is not available to this agent (allowed: ${allowed})`, is_error: true };
+  }
+  return tracer.startActiveSpan("loomcycle.tool.call", { attributes: { "loomcycle.tool": call.name } }, async (span) => {
+    try {
+      const result = await tool.execute(call.input, options.context);
+      span.setAttribute("loomcycle.tool_is_error", result.is_error);
+      return result;
+    } catch (error) {
+      if (options.context.signal.aborted) throw error;
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      return { text: `tool "${call.name}" failed: ${(error as Error).message}`, is_error: true };
+    } finally {
+      span.end();
+    }
+  });
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import type { RunEvent, StoredEvent } from "../domain/index.ts";
+import { replayTranscript } from "./replay.ts";
+
+function stored(runId: string, events: RunEvent[]): StoredEvent[] {
+  return events.map((event, index) => ({ run_id: runId, session_id: "s", seq: index + 1, ts_ms: 0, event }));
+}
+
+const usage = { type: "usage", usage: { input_tokens: 1, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } as const;
+const input = (text: string): RunEvent => ({ type: "user_input", segments: [{ role: "user", content: [{ type: "text", text }] }] });
+const call = { id: "t1", name: "Context", input: { op: "self" } };
+
+describe("replayTranscript", () => {
+  it("rebuilds user, assistant and tool-result turns of a finished run", () => {
+    const events = stored("r1", [
+      input("hi"),
+      { type: "system_prompt", system_prompt: "s", agent: "a" },
+      { type: "started" },
+      { type: "text", text: "let me " },
+      { type: "text", text: "look" },
+      { type: "tool_call", tool_use: call },
+      usage,
+      { type: "tool_result", tool_use: call, text: "{}", is_error: false },
+      { type: "text", text: "done" },
+      usage,
+      { type: "done", stop_reason: "end_turn", usage: usage.usage },
+    ]);
+    const { messages, iterations } = replayTranscript(events);
+    expect(messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "hi" }] },
+      { role: "assistant", content: [{ type: "text", text: "let me look" }, { type: "tool_use", ...call }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", text: "{}", is_error: false }] },
+      { role: "assistant", content: [{ type: "text", text: "done" }] },
+    ]);
+    expect(iterations.get("r1")).toBe(2);
+  });
+
+  it("drops a model turn the process never finished and answers dangling tool calls", () => {
+    const first = stored("r1", [input("one"), { type: "tool_call", tool_use: call }, usage, { type: "text", text: "partial" }]);
+    const second = stored("r2", [input("two")]);
+    const { messages } = replayTranscript([...first, ...second]);
+    expect(messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "one" }] },
+      { role: "assistant", content: [{ type: "tool_use", ...call }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", text: "the run stopped before this tool returned", is_error: true }] },
+      { role: "user", content: [{ type: "text", text: "two" }] },
+    ]);
+  });
+});

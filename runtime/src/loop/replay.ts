@@ -1,0 +1,93 @@
+import type { ContentBlock, Message, RunEvent, StoredEvent } from "../domain/index.ts";
+import { segmentsToMessage } from "../domain/index.ts";
+import { appendDelta } from "./append-delta.ts";
+
+/** A conversation rebuilt from stored events. */
+export interface ReplayedTranscript {
+  messages: Message[];
+  /** Completed model calls per run id (each closed by a `usage` event). */
+  iterations: Map<string, number>;
+}
+
+/**
+ * Rebuilds the conversation from a transcript: user inputs, each model turn closed by its
+ * `usage` event, and tool results. An unclosed model turn (the process stopped mid-call) is
+ * dropped, and a tool call without a result gets an error result, so the history stays valid.
+ */
+export function replayTranscript(events: readonly StoredEvent[]): ReplayedTranscript {
+  const state = new ReplayState();
+  for (const stored of events) state.apply(stored.run_id, stored.event);
+  state.closeRun();
+  return { messages: state.messages, iterations: state.iterations };
+}
+
+class ReplayState {
+  readonly messages: Message[] = [];
+  readonly iterations = new Map<string, number>();
+  private pendingAssistant: ContentBlock[] = [];
+  private currentRun = "";
+
+  apply(runId: string, event: RunEvent): void {
+    if (runId !== this.currentRun) {
+      this.closeRun();
+      this.currentRun = runId;
+    }
+    switch (event.type) {
+      case "user_input":
+        this.messages.push(segmentsToMessage(event.segments));
+        return;
+      case "text":
+      case "thinking":
+        appendDelta(this.pendingAssistant, event.type, event.text);
+        return;
+      case "tool_call":
+        this.pendingAssistant.push({ type: "tool_use", ...event.tool_use });
+        return;
+      case "usage":
+        this.closeTurn();
+        return;
+      case "tool_result":
+        this.addToolResult({ type: "tool_result", tool_use_id: event.tool_use.id, text: event.text, is_error: event.is_error });
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** A finished model call: its content becomes an assistant message. */
+  private closeTurn(): void {
+    if (this.pendingAssistant.length > 0) this.messages.push({ role: "assistant", content: this.pendingAssistant });
+    this.pendingAssistant = [];
+    this.iterations.set(this.currentRun, (this.iterations.get(this.currentRun) ?? 0) + 1);
+  }
+
+  private addToolResult(block: Extract<ContentBlock, { type: "tool_result" }>): void {
+    const last = this.messages.at(-1);
+    if (last?.role === "user" && last.content.every((item) => item.type === "tool_result")) last.content.push(block);
+    else this.messages.push({ role: "user", content: [block] });
+  }
+
+  /** End of a run's events: drop an unclosed turn, answer tool calls left without a result. */
+  closeRun(): void {
+    this.pendingAssistant = [];
+    const last = this.messages.at(-1);
+    if (last?.role !== "assistant") {
+      const previous = this.messages.at(-2);
+      if (previous?.role === "assistant" && last !== undefined) fillMissingResults(previous, last);
+      return;
+    }
+    const missing = last.content.filter((block) => block.type === "tool_use");
+    if (missing.length > 0) this.messages.push({ role: "user", content: [] });
+    const results = this.messages.at(-1);
+    if (results !== undefined && results !== last) fillMissingResults(last, results);
+  }
+}
+
+function fillMissingResults(assistant: Message, results: Message): void {
+  const answered = new Set(results.content.flatMap((block) => (block.type === "tool_result" ? [block.tool_use_id] : [])));
+  for (const block of assistant.content) {
+    if (block.type !== "tool_use" || answered.has(block.id)) continue;
+    results.content.push({ type: "tool_result", tool_use_id: block.id, text: "the run stopped before this tool returned", is_error: true });
+  }
+}
+

@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+/**
+ * The composition root and the `loomcycle` executable: the only module that builds concrete
+ * adapters (store, queue, providers, tools, telemetry) and wires them into the services and
+ * transports.
+ */
+import { hostname } from "node:os";
+import packageJson from "../package.json" with { type: "json" };
+import { runCli } from "./cli/index.ts";
+import type { Config } from "./config/index.ts";
+import { newId } from "./domain/index.ts";
+import type { Logger } from "./domain/index.ts";
+import { MOCK_MODELS, MockChatModel, ProviderRegistry } from "./providers/index.ts";
+import { InProcessEventBus, InProcessRunQueue } from "./queue/index.ts";
+import { AgentCatalog, RunExecutor, RunService } from "./service/index.ts";
+import type { ServiceDeps } from "./service/index.ts";
+import { createPgliteStore, createPostgresStore } from "./store/index.ts";
+import type { Store } from "./store/index.ts";
+import { createLogger, createMetrics, startTracing } from "./telemetry/index.ts";
+import { contextTool, ToolRegistry } from "./tools/index.ts";
+import { buildHttpApp } from "./transports/http/index.ts";
+import { startRunWorker } from "./transports/worker/index.ts";
+
+/** The runtime version, from the package manifest. */
+export const VERSION: string = packageJson.version;
+
+/** How often a worker renews its runs' heartbeat, and when a silent run counts as orphaned. */
+const HEARTBEAT_INTERVAL_MS = 10_000;
+const STALE_AFTER_MS = 60_000;
+/** How long shutdown waits for running runs before leaving them to start-up recovery. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
+/** A started runtime: where it listens and how to stop it. */
+export interface Runtime {
+  url: string;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** Opens the configured store: Postgres when a URL is set, else PGlite under the data dir. */
+export function openStore(config: Config): Promise<Store> {
+  if (config.databaseUrl !== null) return createPostgresStore({ url: config.databaseUrl });
+  return createPgliteStore({ dataDir: config.dataDir });
+}
+
+/** Builds every adapter, recovers orphaned runs, starts the worker and the HTTP server. */
+export async function createRuntime(config: Config, options: { logger?: Logger } = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  for (const warning of config.warnings) logger.warn({}, warning);
+  const tracing = await startTracing(config.otel);
+  const store = await openStore(config);
+  const metrics = createMetrics(VERSION);
+  const queue = new InProcessRunQueue({ onError: (error, job) => logger.error({ err: error, run_id: job.runId }, "run job failed") });
+  const deps: ServiceDeps = {
+    store,
+    queue,
+    bus: new InProcessEventBus(),
+    agents: new AgentCatalog(config.agents),
+    providers: buildProviders(config),
+    tools: buildTools(),
+    limits: {
+      toolParallelism: config.limits.toolParallelism,
+      headerTimeoutMs: config.provider.headerTimeoutMs,
+      idleTimeoutMs: config.provider.idleTimeoutMs,
+      heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+      staleAfterMs: STALE_AFTER_MS,
+    },
+    logger,
+    metrics: metrics.runs,
+    ownerId: `${hostname()}:${process.pid}:${newId("proc")}`,
+  };
+  const runs = new RunService(deps);
+  const executor = new RunExecutor(deps, runs);
+  const recovered = await executor.recover({ exclusive: config.databaseUrl === null });
+  if (recovered.interrupted.length > 0) logger.warn({ runs: recovered.interrupted }, "marked runs of a stopped process as interrupted");
+  startRunWorker({ queue, executor, concurrency: config.limits.maxConcurrentRuns });
+  executor.startHeartbeat();
+  metrics.gauge("loomcycle_concurrency_active", "Runs executing in this process", () => queue.depth().active);
+  metrics.gauge("loomcycle_concurrency_queued", "Runs waiting for a worker slot", () => queue.depth().waiting);
+
+  const app = buildHttpApp({
+    runs,
+    agents: deps.agents,
+    logger,
+    version: VERSION,
+    limits: { maxRequestBytes: config.limits.maxRequestBytes, sseKeepaliveMs: config.limits.sseKeepaliveMs },
+    ready: () => store.ping(),
+    metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+  });
+  const address = await app.listen({ host: config.listen.host, port: config.listen.port });
+  logger.info({ url: address, store: store.description, agents: config.agents.length }, "loomcycle listening");
+
+  const close = async (): Promise<void> => {
+    executor.stopHeartbeat();
+    const closing = app.close();
+    await Promise.race([queue.close(), delay(SHUTDOWN_GRACE_MS)]);
+    app.server.closeAllConnections();
+    await closing;
+    await store.close();
+    await tracing.shutdown();
+  };
+  return { url: address.replace("[::1]", "localhost"), store, close };
+}
+
+function buildProviders(config: Config): ProviderRegistry {
+  const providers = new ProviderRegistry();
+  const mockModels: readonly string[] = MOCK_MODELS;
+  providers.register("mock", (modelId) => (mockModels.includes(modelId) ? new MockChatModel(modelId, config.mock) : null));
+  return providers;
+}
+
+function buildTools(): ToolRegistry {
+  const tools = new ToolRegistry();
+  tools.register(contextTool);
+  return tools;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function waitForShutdown(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+}
+
+if (import.meta.main) {
+  const code = await runCli(process.argv.slice(2), {
+    env: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    color: process.stdout.isTTY,
+    startRuntime: (config) => createRuntime(config),
+    probeStore: openStore,
+    waitForShutdown,
+  });
+  process.exitCode = code;
+}

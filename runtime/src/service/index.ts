@@ -1,0 +1,9 @@
+/**
+ * service/: THE application API. Transports call it and nothing below it. May import loop/ and
+ * domain/, and the store, queue, provider and tool ports for types only.
+ */
+export { RunService } from "./run-service.ts";
+export type { RunView } from "./run-service.ts";
+export { RunExecutor } from "./run-executor.ts";
+export { AgentCatalog } from "./agent-catalog.ts";
+export type { ContinueSessionRequest, RunLimits, RunMetrics, ServiceDeps, StartRunRequest } from "./types.ts";

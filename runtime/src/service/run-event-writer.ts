@@ -1,0 +1,68 @@
+import type { RunEvent, StoredEvent } from "../domain/index.ts";
+import type { EventSink } from "../loop/index.ts";
+import type { RunEventBus } from "../queue/index.ts";
+import type { EventLog } from "../store/index.ts";
+
+export interface RunEventWriterOptions {
+  runId: string;
+  sessionId: string;
+  /** The run's highest stored seq; new events continue from it without a gap. */
+  lastSeq: number;
+  log: EventLog;
+  bus: RunEventBus;
+  /** Called after each batch is stored, for metrics. */
+  onBatch?: (count: number, seconds: number) => void;
+}
+
+/**
+ * The loop's EventSink for one run: numbers events gaplessly, stores them in batches (group
+ * commit: whatever arrives while a write is in flight goes in the next one), and publishes
+ * each batch to live subscribers only after it is stored.
+ */
+export class RunEventWriter implements EventSink {
+  private readonly options: RunEventWriterOptions;
+  private nextSeq: number;
+  private buffer: StoredEvent[] = [];
+  private writing: Promise<void> | null = null;
+  private failure: Error | null = null;
+
+  constructor(options: RunEventWriterOptions) {
+    this.options = options;
+    this.nextSeq = options.lastSeq + 1;
+  }
+
+  emit(event: RunEvent): void {
+    this.buffer.push({ run_id: this.options.runId, session_id: this.options.sessionId, seq: this.nextSeq++, ts_ms: Date.now(), event });
+    this.writing ??= this.drain();
+  }
+
+  async flush(): Promise<void> {
+    while (this.writing !== null) await this.writing;
+    if (this.failure !== null) throw this.failure;
+  }
+
+  private async drain(): Promise<void> {
+    await Promise.resolve();
+    try {
+      while (this.buffer.length > 0 && this.failure === null) {
+        const batch = this.buffer;
+        this.buffer = [];
+        await this.write(batch);
+      }
+    } finally {
+      this.writing = null;
+    }
+  }
+
+  private async write(batch: StoredEvent[]): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.options.log.appendEvents(batch);
+    } catch (error) {
+      this.failure = new Error(`event log write failed: ${(error as Error).message}`, { cause: error });
+      return;
+    }
+    this.options.onBatch?.(batch.length, (performance.now() - started) / 1000);
+    this.options.bus.publish(batch);
+  }
+}

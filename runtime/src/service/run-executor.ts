@@ -1,0 +1,125 @@
+import { AppError, effectiveMaxIterations } from "../domain/index.ts";
+import type { Agent, Run, RunOutcome } from "../domain/index.ts";
+import { replayTranscript, runLoop } from "../loop/index.ts";
+import type { LoopInput } from "../loop/index.ts";
+import { RunEventWriter } from "./run-event-writer.ts";
+import type { RunService } from "./run-service.ts";
+import type { ServiceDeps } from "./types.ts";
+
+/**
+ * Executes queued runs: claims a run, rebuilds its conversation from the stored transcript,
+ * runs the loop, and records the outcome. Also owns the heartbeat and the start-up recovery of
+ * runs that a previous process left behind.
+ */
+export class RunExecutor {
+  private readonly deps: ServiceDeps;
+  private readonly runs: RunService;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+
+  constructor(deps: ServiceDeps, runs: RunService) {
+    this.deps = deps;
+    this.runs = runs;
+  }
+
+  /** Executes one run to its end. A run that is no longer queued is skipped. */
+  async execute(runId: string): Promise<void> {
+    const run = await this.deps.store.claimRun(runId, this.deps.ownerId);
+    if (run === null) return;
+    const controller = new AbortController();
+    this.runs.live.set(run.id, controller);
+    if (this.runs.pendingCancels.delete(run.id)) controller.abort(new AppError("CANCELLED", "cancelled by API"));
+    const started = performance.now();
+    try {
+      const outcome = await this.loop(run, controller.signal);
+      await this.deps.store.finishRun(run.id, outcome);
+      this.deps.metrics.runFinished(outcome.status, (performance.now() - started) / 1000);
+    } catch (error) {
+      this.deps.logger.error({ err: error, run_id: run.id }, "run failed outside the loop");
+      await this.deps.store.finishRun(run.id, { status: "failed", stop_reason: null, error: (error as Error).message, usage: run.usage });
+      this.deps.metrics.runFinished("failed", (performance.now() - started) / 1000);
+    } finally {
+      this.runs.live.delete(run.id);
+    }
+  }
+
+  private async loop(run: Run, signal: AbortSignal): Promise<RunOutcome> {
+    const events = await this.deps.store.listSessionEvents(run.session_id);
+    const sink = new RunEventWriter({
+      runId: run.id,
+      sessionId: run.session_id,
+      lastSeq: events.filter((event) => event.run_id === run.id).at(-1)?.seq ?? 0,
+      log: this.deps.store,
+      bus: this.deps.bus,
+      onBatch: (count, seconds) => this.deps.metrics.eventBatch(count, seconds),
+    });
+    let input: LoopInput;
+    try {
+      const transcript = replayTranscript(events);
+      const done = transcript.iterations.get(run.id) ?? 0;
+      input = this.loopInput({ run, agent: this.deps.agents.get(run.agent), signal, sink, history: transcript.messages, done });
+    } catch (error) {
+      // The run cannot start (its agent or model is gone): close its stream with the reason.
+      const message = (error as Error).message;
+      sink.emit({ type: "error", error: message, code: "invalid_argument" });
+      await sink.flush();
+      return { status: "failed", stop_reason: null, error: message, usage: run.usage };
+    }
+    return runLoop(input);
+  }
+
+  private loopInput(input: {
+    run: Run;
+    agent: Agent;
+    signal: AbortSignal;
+    sink: RunEventWriter;
+    history: LoopInput["history"];
+    done: number;
+  }): LoopInput {
+    const { run, agent } = input;
+    const metadata = agent.mock_script !== undefined && run.metadata["mock_script"] === undefined ? { ...run.metadata, mock_script: agent.mock_script } : run.metadata;
+    return {
+      run: { id: run.id, sessionId: run.session_id, agent: agent.name, agentId: run.agent_id, userId: run.user_id },
+      model: this.deps.providers.resolve(agent.provider ?? "", agent.model ?? ""),
+      system: agent.system_prompt,
+      history: input.history,
+      tools: this.deps.tools.select(agent.tools),
+      maxIterations: effectiveMaxIterations(agent),
+      iterationsDone: input.done,
+      maxTokens: agent.max_tokens,
+      metadata,
+      sink: input.sink,
+      signal: input.signal,
+      limits: {
+        toolParallelism: this.deps.limits.toolParallelism,
+        headerTimeoutMs: this.deps.limits.headerTimeoutMs,
+        idleTimeoutMs: this.deps.limits.idleTimeoutMs,
+      },
+    };
+  }
+
+  /**
+   * Start-up recovery: runs left `running` by a process that is gone become `interrupted`
+   * (with an `error` event closing their stream); runs still `queued` are enqueued again.
+   * `exclusive` means no other process shares the store (embedded), so every running run is orphaned.
+   */
+  async recover(options: { exclusive: boolean }): Promise<{ interrupted: string[]; requeued: string[] }> {
+    const cutoff = options.exclusive ? new Date(Date.now() + 1000) : new Date(Date.now() - this.deps.limits.staleAfterMs);
+    const interrupted = await this.deps.store.interruptStaleRuns(cutoff, "interrupted: the process running this run stopped");
+    const requeued = await this.deps.store.listQueuedRunIds();
+    for (const runId of requeued) await this.deps.queue.enqueue({ runId });
+    return { interrupted, requeued };
+  }
+
+  /** Starts renewing the heartbeat of this process's running runs. */
+  startHeartbeat(): void {
+    this.heartbeatTimer = setInterval(() => {
+      if (this.runs.live.size === 0) return;
+      this.deps.store.heartbeat(this.deps.ownerId).catch((error: unknown) => this.deps.logger.warn({ err: error }, "heartbeat failed"));
+    }, this.deps.limits.heartbeatIntervalMs);
+    this.heartbeatTimer.unref();
+  }
+
+  stopHeartbeat(): void {
+    if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer);
+  }
+}

@@ -1,0 +1,134 @@
+import { AppError, TERMINAL_STATUSES, newId } from "../domain/index.ts";
+import type { Run, RunEvent, Session, StoredEvent } from "../domain/index.ts";
+import type { ContinueSessionRequest, ServiceDeps, StartRunRequest } from "./types.ts";
+import { streamRunEvents } from "./stream-run-events.ts";
+
+/** The tenant every run belongs to until multi-tenant auth arrives. */
+const DEFAULT_TENANT = "default";
+
+/** A run plus whether this process is executing it right now. */
+export interface RunView {
+  run: Run;
+  live: boolean;
+}
+
+/**
+ * THE application API for runs: every transport (HTTP, CLI, later gRPC/MCP) goes through it.
+ * Starting a run persists it and hands it to the queue; a worker calls `execute` (RunExecutor).
+ */
+export class RunService {
+  private readonly deps: ServiceDeps;
+  /** Runs this process executes, by run id, with the controller that cancels them. */
+  readonly live = new Map<string, AbortController>();
+  /** Cancels requested for runs not yet claimed by a worker here. */
+  readonly pendingCancels = new Set<string>();
+
+  constructor(deps: ServiceDeps) {
+    this.deps = deps;
+  }
+
+  /** Validates, persists the run with its input and system prompt, then enqueues it. */
+  async startRun(request: StartRunRequest): Promise<{ run: Run; session: Session }> {
+    const agent = this.deps.agents.get(request.agent);
+    this.deps.providers.resolve(agent.provider ?? "", agent.model ?? "");
+    const session = request.session_id === undefined ? null : await this.requireIdleSession(request.session_id);
+    await this.requireFreeAgentId(request.agent_id);
+    const created =
+      session ??
+      (await this.deps.store.createSession({
+        id: newId("ses"),
+        tenant_id: request.tenant_id ?? DEFAULT_TENANT,
+        agent: agent.name,
+        user_id: request.user_id ?? null,
+      }));
+    const firstEvents: RunEvent[] = [
+      { type: "user_input", segments: request.segments },
+      { type: "system_prompt", system_prompt: agent.system_prompt, agent: agent.name },
+    ];
+    const run = await this.deps.store.createRun(
+      {
+        id: newId("run"),
+        session_id: created.id,
+        tenant_id: created.tenant_id,
+        agent: agent.name,
+        agent_id: request.agent_id ?? newId("agt"),
+        user_id: request.user_id ?? created.user_id,
+        metadata: request.metadata ?? {},
+      },
+      firstEvents,
+    );
+    await this.deps.queue.enqueue({ runId: run.id });
+    this.deps.metrics.runStarted();
+    return { run, session: created };
+  }
+
+  /** Starts a run in an existing session; the loop replays the session's history first. */
+  async continueSession(sessionId: string, request: ContinueSessionRequest): Promise<{ run: Run; session: Session }> {
+    const session = await this.requireSession(sessionId);
+    return this.startRun({ ...request, agent: session.agent, session_id: sessionId, tenant_id: session.tenant_id });
+  }
+
+  async getRun(runId: string): Promise<RunView> {
+    const run = await this.deps.store.getRun(runId);
+    if (run === null) throw new AppError("NOT_FOUND", `run ${runId} not found`, { details: { field: "run_id" } });
+    return { run, live: this.live.has(run.id) };
+  }
+
+  async getByAgentId(agentId: string): Promise<RunView> {
+    const run = await this.deps.store.getRunByAgentId(agentId);
+    if (run === null) throw new AppError("NOT_FOUND", `agent ${agentId} not found`, { details: { field: "agent_id" } });
+    return { run, live: this.live.has(run.id) };
+  }
+
+  async listUserRuns(userId: string, statuses?: Run["status"][]): Promise<RunView[]> {
+    const runs = await this.deps.store.listRuns({ user_id: userId, ...(statuses ? { statuses } : {}) });
+    return runs.map((run) => ({ run, live: this.live.has(run.id) }));
+  }
+
+  /**
+   * Cancels the newest run holding this handle. A running run stops at once (its stream ends
+   * with `done`, stop_reason `cancelled`); a queued one stops as soon as it is picked up.
+   */
+  async cancelByAgentId(agentId: string): Promise<{ cancelled: boolean; run: Run }> {
+    const { run } = await this.getByAgentId(agentId);
+    if (TERMINAL_STATUSES.has(run.status)) return { cancelled: false, run };
+    const controller = this.live.get(run.id);
+    if (controller === undefined) this.pendingCancels.add(run.id);
+    else controller.abort(new AppError("CANCELLED", "cancelled by API"));
+    return { cancelled: true, run };
+  }
+
+  /** Replays a run's stored events after `fromSeq`, then follows it live until it ends. */
+  async streamRun(runId: string, fromSeq: number, signal: AbortSignal): Promise<{ run: Run; events: AsyncIterable<StoredEvent> }> {
+    const { run } = await this.getRun(runId);
+    return { run, events: streamRunEvents({ runId, fromSeq, signal, log: this.deps.store, bus: this.deps.bus, store: this.deps.store }) };
+  }
+
+  async transcript(sessionId: string): Promise<{ session: Session; events: StoredEvent[] }> {
+    const session = await this.requireSession(sessionId);
+    return { session, events: await this.deps.store.listSessionEvents(sessionId) };
+  }
+
+  private async requireSession(sessionId: string): Promise<Session> {
+    const session = await this.deps.store.getSession(sessionId);
+    if (session === null) throw new AppError("NOT_FOUND", `session ${sessionId} not found`, { details: { field: "session_id" } });
+    return session;
+  }
+
+  private async requireIdleSession(sessionId: string): Promise<Session> {
+    const session = await this.requireSession(sessionId);
+    const active = await this.deps.store.listActiveRunsInSession(sessionId);
+    if (active.length > 0) {
+      throw new AppError("SESSION_BUSY", `session ${sessionId} is busy: run ${active[0]?.id} has not finished`);
+    }
+    return session;
+  }
+
+  private async requireFreeAgentId(agentId: string | undefined): Promise<void> {
+    if (agentId === undefined) return;
+    const holder = await this.deps.store.getRunByAgentId(agentId);
+    if (holder !== null && !TERMINAL_STATUSES.has(holder.status)) {
+      throw new AppError("AGENT_ID_IN_USE", `agent_id ${agentId} is in use by run ${holder.id}`, { details: { field: "agent_id" } });
+    }
+  }
+}

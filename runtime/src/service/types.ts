@@ -1,0 +1,53 @@
+import type { Logger, Segment } from "../domain/index.ts";
+import type { ProviderRegistry } from "../providers/index.ts";
+import type { RunEventBus, RunQueue } from "../queue/index.ts";
+import type { Store } from "../store/index.ts";
+import type { ToolRegistry } from "../tools/index.ts";
+import type { AgentCatalog } from "./agent-catalog.ts";
+
+/** Counters the service reports; main.ts backs them with prom-client. */
+export interface RunMetrics {
+  runStarted(): void;
+  runFinished(status: string, seconds: number): void;
+  eventBatch(count: number, seconds: number): void;
+}
+
+/** Limits the service applies to every run. */
+export interface RunLimits {
+  toolParallelism: number;
+  headerTimeoutMs: number;
+  idleTimeoutMs: number;
+  /** How often a worker renews the heartbeat of the runs it executes. */
+  heartbeatIntervalMs: number;
+  /** A running run whose heartbeat is older than this is considered orphaned. */
+  staleAfterMs: number;
+}
+
+/** What the service is built from; main.ts assembles it. */
+export interface ServiceDeps {
+  store: Store;
+  queue: RunQueue;
+  bus: RunEventBus;
+  agents: AgentCatalog;
+  providers: ProviderRegistry;
+  tools: ToolRegistry;
+  limits: RunLimits;
+  logger: Logger;
+  metrics: RunMetrics;
+  /** This process's id, recorded on the runs it executes. */
+  ownerId: string;
+}
+
+/** A request to start a run, already validated by a transport. */
+export interface StartRunRequest {
+  agent: string;
+  segments: Segment[];
+  session_id?: string;
+  user_id?: string;
+  agent_id?: string;
+  tenant_id?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** A request to continue a session with a new user turn. */
+export type ContinueSessionRequest = Omit<StartRunRequest, "agent" | "session_id">;

@@ -1,0 +1,32 @@
+import Fastify from "fastify";
+import type { FastifyInstance } from "fastify";
+import { toHttpError } from "./errors.ts";
+import { registerAgentRoutes } from "./routes/agents.ts";
+import { registerHealthRoutes } from "./routes/health.ts";
+import { registerRunRoutes } from "./routes/runs.ts";
+import { registerSessionRoutes } from "./routes/sessions.ts";
+import type { HttpAppOptions } from "./types.ts";
+
+/**
+ * Builds the fastify app: routes over the service layer, one error handler mapping the error
+ * catalog to `{code, error}` bodies, and a JSON 404. Listening is the caller's job.
+ */
+export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
+  const app = Fastify({ bodyLimit: options.limits.maxRequestBytes, logger: false, disableRequestLogging: true });
+
+  app.setErrorHandler((error, request, reply) => {
+    const mapped = toHttpError(error);
+    if (mapped.internal) options.logger.error({ err: error, method: request.method, url: request.url }, "request failed");
+    if (reply.sent || reply.raw.headersSent) return;
+    void reply.code(mapped.status).send(mapped.body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ code: "not_found", error: `no route ${request.method} ${request.url}` });
+  });
+
+  registerHealthRoutes(app, options);
+  registerRunRoutes(app, options);
+  registerSessionRoutes(app, options);
+  registerAgentRoutes(app, options);
+  return app;
+}

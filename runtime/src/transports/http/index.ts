@@ -1,0 +1,7 @@
+/**
+ * transports/http/: the HTTP+SSE API (fastify), wire-compatible with loomcycle. May import
+ * service/ and domain/ only; `contract.ts` is also the web UI's one import.
+ */
+export { buildHttpApp } from "./app.ts";
+export type { HttpAppOptions } from "./types.ts";
+export type { ErrorResponse, RunResultResponse, RunStatusResponse, TranscriptResponse } from "./contract.ts";

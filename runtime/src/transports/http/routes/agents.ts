@@ -1,0 +1,57 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { RunStatus } from "../../../domain/index.ts";
+import { HANDLE_PATTERN } from "../../../domain/index.ts";
+import type { HttpAppOptions } from "../types.ts";
+import { toRunStatus } from "../contract.ts";
+import { parseBody } from "../parse-body.ts";
+
+const STATUSES = ["queued", "running", "completed", "failed", "cancelled", "interrupted"] as const satisfies readonly RunStatus[];
+
+const AgentParams = z.object({ agent_id: z.string().regex(HANDLE_PATTERN, "1-128 characters of A-Z a-z 0-9 _ -") });
+const UserParams = z.object({ user_id: z.string().regex(HANDLE_PATTERN, "1-128 characters of A-Z a-z 0-9 _ -") });
+const StatusQuery = z.object({
+  status: z
+    .string()
+    .transform((value) => value.split(",").filter(Boolean))
+    .pipe(z.array(z.enum(STATUSES)))
+    .optional(),
+});
+const CancelBody = z.object({ reason: z.string().optional() }).loose();
+
+/** Run status by caller handle, cancel, a user's runs, and the configured agents. */
+export function registerAgentRoutes(app: FastifyInstance, options: HttpAppOptions): void {
+  const { runs, agents } = options;
+
+  app.get("/v1/agents/:agent_id", async (request) => {
+    const { agent_id } = parseBody(AgentParams, request.params);
+    const view = await runs.getByAgentId(agent_id);
+    return toRunStatus(view.run, view.live);
+  });
+
+  app.post("/v1/agents/:agent_id/cancel", async (request) => {
+    const { agent_id } = parseBody(AgentParams, request.params);
+    parseBody(CancelBody, request.body);
+    const { cancelled, run } = await runs.cancelByAgentId(agent_id);
+    // `cancelled_count` too: loomcycle's TS client reads that key (inventory Appendix B).
+    return { cancelled, cancelled_count: cancelled ? 1 : 0, agent_id, run_id: run.id, cascaded: [], status: run.status };
+  });
+
+  app.get("/v1/users/:user_id/agents", async (request) => {
+    const { user_id } = parseBody(UserParams, request.params);
+    const { status } = parseBody(StatusQuery, request.query);
+    const views = await runs.listUserRuns(user_id, status);
+    return { agents: views.map((view) => toRunStatus(view.run, view.live)) };
+  });
+
+  app.get("/v1/_runnable-agents", () => ({
+    agents: agents.list().map((agent) => ({
+      name: agent.name,
+      source: agent.source,
+      description: agent.description,
+      provider: agent.provider ?? null,
+      model: agent.model ?? null,
+      tools: agent.tools,
+    })),
+  }));
+}

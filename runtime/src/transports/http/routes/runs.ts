@@ -1,0 +1,134 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { AppError } from "../../../domain/index.ts";
+import type { Run, Session, StoredEvent } from "../../../domain/index.ts";
+import type { HttpAppOptions } from "../types.ts";
+import { ContinueRequest, RunRequest, inputSegments, toRunStatus, unsupportedField } from "../contract.ts";
+import type { RunResultResponse } from "../contract.ts";
+import { parseBody } from "../parse-body.ts";
+import { SseStream } from "../sse.ts";
+
+const StreamQuery = z.object({ from_seq: z.coerce.number().int().min(0).default(0) });
+const RunParams = z.object({ run_id: z.string().min(1) });
+const SessionParams = z.object({ id: z.string().min(1) });
+
+/** POST /v1/runs, POST /v1/sessions/{id}/messages, GET /v1/runs/{id}, GET /v1/runs/{id}/stream. */
+export function registerRunRoutes(app: FastifyInstance, options: HttpAppOptions): void {
+  const { runs } = options;
+
+  app.post("/v1/runs", async (request, reply) => {
+    const body = parseBody(RunRequest, request.body);
+    const started = await runs.startRun({ ...runInput(body), agent: body.agent, ...(body.session_id ? { session_id: body.session_id } : {}) });
+    await answerRun({ request, reply, options, ...started });
+  });
+
+  app.post("/v1/sessions/:id/messages", async (request, reply) => {
+    const { id } = parseBody(SessionParams, request.params);
+    const body = parseBody(ContinueRequest, request.body);
+    const started = await runs.continueSession(id, runInput(body));
+    await answerRun({ request, reply, options, ...started });
+  });
+
+  app.get("/v1/runs/:run_id", async (request) => {
+    const { run_id } = parseBody(RunParams, request.params);
+    const view = await runs.getRun(run_id);
+    return toRunStatus(view.run, view.live);
+  });
+
+  app.get("/v1/runs/:run_id/stream", async (request, reply) => {
+    const { run_id } = parseBody(RunParams, request.params);
+    const { from_seq } = parseBody(StreamQuery, request.query);
+    const closed = abortOnClose(reply);
+    const { run, events } = await runs.streamRun(run_id, from_seq, closed);
+    const sse = new SseStream(reply, options.limits.sseKeepaliveMs);
+    sse.send("agent", { agent_id: run.agent_id, run_id: run.id, session_id: run.session_id, parent_agent_id: null });
+    await pipe(events, sse);
+  });
+}
+
+/** The service-level input of a run request, after the `prompt` sugar and the not-yet fields are checked. */
+function runInput(body: ContinueRequest): {
+  segments: NonNullable<ReturnType<typeof inputSegments>>;
+  user_id?: string;
+  agent_id?: string;
+  tenant_id?: string;
+  metadata?: Record<string, unknown>;
+} {
+  const unsupported = unsupportedField(body);
+  if (unsupported !== null) {
+    throw new AppError("INVALID_ARGUMENT", `${unsupported}: not supported by this runtime yet`, { details: { field: unsupported } });
+  }
+  const segments = inputSegments(body);
+  if (segments === null) {
+    throw new AppError("INVALID_ARGUMENT", "segments: give either `segments` or `prompt`, not both and not neither", { details: { field: "segments" } });
+  }
+  return {
+    segments,
+    ...(body.user_id ? { user_id: body.user_id } : {}),
+    ...(body.agent_id ? { agent_id: body.agent_id } : {}),
+    ...(body.tenant_id ? { tenant_id: body.tenant_id } : {}),
+    ...(body.metadata ? { metadata: body.metadata } : {}),
+  };
+}
+
+interface AnswerInput {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  options: HttpAppOptions;
+  run: Run;
+  session: Session;
+}
+
+/** Streams the new run as SSE, or, for `Accept: application/json` alone, answers its result. */
+async function answerRun(input: AnswerInput): Promise<void> {
+  const { reply, options, run, session } = input;
+  const closed = abortOnClose(reply);
+  const { events } = await options.runs.streamRun(run.id, 0, closed);
+  if (wantsJson(input.request)) {
+    await reply.send(await collectResult(run, events, options));
+    return;
+  }
+  const sse = new SseStream(reply, options.limits.sseKeepaliveMs);
+  sse.send("session", { type: "session", text: session.id });
+  sse.send("agent", { agent_id: run.agent_id, run_id: run.id, session_id: session.id, parent_agent_id: null });
+  await pipe(events, sse);
+}
+
+async function pipe(events: AsyncIterable<StoredEvent>, sse: SseStream): Promise<void> {
+  try {
+    for await (const stored of events) sse.send(stored.event.type, stored.event);
+  } finally {
+    sse.close();
+  }
+}
+
+async function collectResult(run: Run, events: AsyncIterable<StoredEvent>, options: HttpAppOptions): Promise<RunResultResponse> {
+  let finalText = "";
+  for await (const stored of events) {
+    if (stored.event.type === "text") finalText += stored.event.text;
+    if (stored.event.type === "tool_result") finalText = "";
+  }
+  const { run: finished } = await options.runs.getRun(run.id);
+  return {
+    agent_id: finished.agent_id,
+    run_id: finished.id,
+    session_id: finished.session_id,
+    status: finished.status,
+    stop_reason: finished.stop_reason,
+    final_text: finalText,
+    usage: finished.usage,
+    error: finished.error,
+  };
+}
+
+function wantsJson(request: FastifyRequest): boolean {
+  const accept = request.headers.accept ?? "";
+  return accept.includes("application/json") && !accept.includes("text/event-stream");
+}
+
+/** An AbortSignal that fires when the client goes away. */
+function abortOnClose(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.on("close", () => controller.abort());
+  return controller.signal;
+}

@@ -1,0 +1,42 @@
+import type { FastifyReply } from "fastify";
+
+/**
+ * A Server-Sent Events response in loomcycle's framing: `event: <type>` + `data: <json>`,
+ * with `:keepalive` comments while idle so proxies keep the connection open.
+ */
+export class SseStream {
+  private readonly reply: FastifyReply;
+  private readonly keepalive: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(reply: FastifyReply, keepaliveMs: number) {
+    this.reply = reply;
+    reply.hijack();
+    reply.raw.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
+    reply.raw.flushHeaders();
+    this.keepalive = setInterval(() => this.write(":keepalive\n\n"), keepaliveMs);
+    reply.raw.on("close", () => this.close());
+  }
+
+  /** Sends one event frame. */
+  send(event: string, data: unknown): void {
+    this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  /** Ends the response (idempotent). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.keepalive);
+    this.reply.raw.end();
+  }
+
+  private write(chunk: string): void {
+    if (!this.closed) this.reply.raw.write(chunk);
+  }
+}
