@@ -43,12 +43,12 @@ export function openStore(config: Config): Promise<Store> {
   return createPgliteStore({ dataDir: config.dataDir });
 }
 
-/** Builds every adapter, recovers orphaned runs, starts the worker and the HTTP server. */
-export async function createRuntime(config: Config, options: { logger?: Logger } = {}): Promise<Runtime> {
+/** Builds every adapter (a test may hand in its own store), recovers orphaned runs, starts the worker and the HTTP server. */
+export async function createRuntime(config: Config, options: { logger?: Logger; store?: Store } = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   for (const warning of config.warnings) logger.warn({}, warning);
   const tracing = await startTracing(config.otel);
-  const store = await openStore(config);
+  const store = options.store ?? (await openStore(config));
   const metrics = createMetrics(VERSION);
   const queue = new InProcessRunQueue({ onError: (error, job) => logger.error({ err: error, run_id: job.runId }, "run job failed") });
   const deps: ServiceDeps = {

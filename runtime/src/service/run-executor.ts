@@ -110,13 +110,22 @@ export class RunExecutor {
     return { interrupted, requeued };
   }
 
-  /** Starts renewing the heartbeat of this process's running runs. */
+  /**
+   * Starts the maintenance tick: renew the heartbeat of this process's running runs, then
+   * interrupt runs whose heartbeat went stale (their process died without a word).
+   */
   startHeartbeat(): void {
     this.heartbeatTimer = setInterval(() => {
-      if (this.runs.live.size === 0) return;
-      this.deps.store.heartbeat(this.deps.ownerId).catch((error: unknown) => this.deps.logger.warn({ err: error }, "heartbeat failed"));
+      this.tick().catch((error: unknown) => this.deps.logger.warn({ err: error }, "run maintenance failed"));
     }, this.deps.limits.heartbeatIntervalMs);
     this.heartbeatTimer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.runs.live.size > 0) await this.deps.store.heartbeat(this.deps.ownerId);
+    const cutoff = new Date(Date.now() - this.deps.limits.staleAfterMs);
+    const interrupted = await this.deps.store.interruptStaleRuns(cutoff, "interrupted: the process running this run stopped");
+    if (interrupted.length > 0) this.deps.logger.warn({ runs: interrupted }, "interrupted runs whose heartbeat went stale");
   }
 
   stopHeartbeat(): void {

@@ -8,11 +8,17 @@ import { AppError } from "../../domain/index.ts";
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = formatPath(issue?.path ?? []);
-  const message = issue?.code === "unrecognized_keys" ? "unknown field" : issue?.message;
-  const named = issue?.code === "unrecognized_keys" ? [field, issue.keys[0]].filter(Boolean).join(".") : field;
-  throw new AppError("INVALID_ARGUMENT", `${named || "body"}: ${message ?? "invalid"}`, { details: { field: named } });
+  const { field, message } = describeIssue(result.error.issues[0]);
+  throw new AppError("INVALID_ARGUMENT", `${field}: ${message}`, { details: { field } });
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): { field: string; message: string } {
+  if (issue === undefined) return { field: "body", message: "invalid" };
+  const path = formatPath(issue.path);
+  if (issue.code === "unrecognized_keys") {
+    return { field: [path, issue.keys[0]].filter(Boolean).join("."), message: "unknown field" };
+  }
+  return { field: path || "body", message: issue.message };
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

@@ -23,9 +23,9 @@ export class SseStream {
     reply.raw.on("close", () => this.close());
   }
 
-  /** Sends one event frame. */
-  send(event: string, data: unknown): void {
-    this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  /** Sends one event frame; `id` (the event's seq) lets a client resume with Last-Event-ID. */
+  send(event: string, data: unknown, id?: number): void {
+    this.write(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   /** Ends the response (idempotent). */

@@ -37,7 +37,7 @@ export function registerRunRoutes(app: FastifyInstance, options: HttpAppOptions)
 
   app.get("/v1/runs/:run_id/stream", async (request, reply) => {
     const { run_id } = parseBody(RunParams, request.params);
-    const { from_seq } = parseBody(StreamQuery, request.query);
+    const { from_seq } = parseBody(StreamQuery, { from_seq: request.headers["last-event-id"], ...(request.query as object) });
     const closed = abortOnClose(reply);
     const { run, events } = await runs.streamRun(run_id, from_seq, closed);
     const sse = new SseStream(reply, options.limits.sseKeepaliveMs);
@@ -96,7 +96,7 @@ async function answerRun(input: AnswerInput): Promise<void> {
 
 async function pipe(events: AsyncIterable<StoredEvent>, sse: SseStream): Promise<void> {
   try {
-    for await (const stored of events) sse.send(stored.event.type, stored.event);
+    for await (const stored of events) sse.send(stored.event.type, stored.event, stored.seq);
   } finally {
     sse.close();
   }

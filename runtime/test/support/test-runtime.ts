@@ -1,0 +1,78 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import type { Config } from "../../src/config/index.ts";
+import type { Agent } from "../../src/domain/index.ts";
+import { silentLogger } from "../../src/domain/index.ts";
+import { createRuntime } from "../../src/main.ts";
+import type { Runtime } from "../../src/main.ts";
+import { createPgliteStore, createPostgresStore } from "../../src/store/index.ts";
+import type { Store } from "../../src/store/index.ts";
+
+/** The Postgres the integration tests use (trust auth on these machines). */
+export const TEST_DATABASE_URL = process.env["LOOMCYCLE_TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+export type StoreKind = "pglite" | "postgres";
+
+/** A Config for tests: embedded defaults, port 0, and the agents given. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    listen: { host: "127.0.0.1", port: 0 },
+    dataDir: "/nonexistent",
+    databaseUrl: null,
+    configFile: null,
+    agentsDir: null,
+    providers: {},
+    models: {},
+    limits: { maxRequestBytes: 1024 * 1024, sseKeepaliveMs: 20_000, toolParallelism: 8, maxConcurrentRuns: 64 },
+    provider: { headerTimeoutMs: 10_000, idleTimeoutMs: 10_000 },
+    mock: { latencyMs: 0, failRate: 0 },
+    otel: { endpoint: null, serviceName: "loomcycle-test" },
+    logLevel: "silent",
+    baseUrl: "http://127.0.0.1:0",
+    providerKeysPresent: {},
+    warnings: [],
+    ...overrides,
+    agents: overrides.agents ?? TEST_AGENTS,
+  };
+}
+
+/** Agents every HTTP test can name. */
+export const TEST_AGENTS: Agent[] = [
+  { name: "default", description: "echo", provider: "mock", model: "mock-echo", tools: [], max_iterations: 0, max_tokens: 0, system_prompt: "You are a test.", source: "builtin" },
+  { name: "scripted", description: "plays metadata.mock_script", provider: "mock", model: "mock-tools", tools: ["Context"], max_iterations: 0, max_tokens: 0, system_prompt: "Follow the script.", source: "config" },
+];
+
+/** A store of the given kind, isolated for one test file; `dispose` removes everything it made. */
+export async function isolatedStore(kind: StoreKind): Promise<{ store: Store; dispose: () => Promise<void> }> {
+  if (kind === "pglite") {
+    const dataDir = await mkdtemp(join(tmpdir(), "lc-test-"));
+    const store = await createPgliteStore({ dataDir });
+    return { store, dispose: () => rm(dataDir, { recursive: true, force: true }) };
+  }
+  const schema = `lc_test_${Math.random().toString(36).slice(2, 10)}`;
+  const store = await createPostgresStore({ url: TEST_DATABASE_URL, schema });
+  return {
+    store,
+    dispose: async () => {
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+    },
+  };
+}
+
+/** A listening runtime on a random port over an isolated store of `kind`. */
+export async function startTestRuntime(kind: StoreKind, overrides: Partial<Config> = {}): Promise<Runtime & { dispose: () => Promise<void> }> {
+  const { store, dispose } = await isolatedStore(kind);
+  const runtime = await createRuntime(testConfig(overrides), { logger: silentLogger, store });
+  return {
+    ...runtime,
+    dispose: async () => {
+      await runtime.close();
+      await dispose();
+    },
+  };
+}
