@@ -24,9 +24,6 @@ import { startRunWorker } from "./transports/worker/index.ts";
 /** The runtime version, from the package manifest. */
 export const VERSION: string = packageJson.version;
 
-/** How often a worker renews its runs' heartbeat, and when a silent run counts as orphaned. */
-const HEARTBEAT_INTERVAL_MS = 10_000;
-const STALE_AFTER_MS = 60_000;
 /** How long shutdown waits for running runs before leaving them to start-up recovery. */
 const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -62,8 +59,8 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
       toolParallelism: config.limits.toolParallelism,
       headerTimeoutMs: config.provider.headerTimeoutMs,
       idleTimeoutMs: config.provider.idleTimeoutMs,
-      heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
-      staleAfterMs: STALE_AFTER_MS,
+      heartbeatIntervalMs: config.heartbeat.intervalMs,
+      staleAfterMs: config.heartbeat.staleAfterMs,
     },
     logger,
     metrics: metrics.runs,

@@ -1,6 +1,13 @@
 /**
  * config/: the zod schema of loomcycle.yaml and the loader that builds the frozen Config from
- * file, environment and flags. The only place that reads the environment. May import domain/.
+ * file, agents dir, environment and flags. The only place that reads the environment. May import domain/.
  */
 export { ConfigFile } from "./schema.ts";
 export type { Config, ProviderConfig } from "./schema.ts";
+export { loadConfig } from "./load.ts";
+export type { ConfigFlags, LoadConfigOptions } from "./load.ts";
+export { defaultConfigPath, defaultDataDir } from "./paths.ts";
+export type { Env } from "./paths.ts";
+export { BUILTIN_DEFAULT_AGENT } from "./merge-agents.ts";
+export { BUILTIN_PROVIDER_KEYS } from "./provider-keys.ts";
+export { LOG_LEVELS } from "./env.ts";

@@ -61,6 +61,8 @@ export interface Config {
     maxConcurrentRuns: number;
   };
   provider: { headerTimeoutMs: number; idleTimeoutMs: number };
+  /** Run liveness: how often a worker renews its runs' heartbeat, and when a silent run is orphaned. */
+  heartbeat: { intervalMs: number; staleAfterMs: number };
   mock: { latencyMs: number; failRate: number };
   otel: { endpoint: string | null; serviceName: string };
   logLevel: "trace" | "debug" | "info" | "warn" | "error" | "silent";

@@ -1,14 +1,15 @@
-import type { RunEvent, StoredEvent } from "../domain/index.ts";
+import { isTerminalEvent } from "../domain/index.ts";
+import type { RunEvent, RunOutcome, StoredEvent } from "../domain/index.ts";
 import type { EventSink } from "../loop/index.ts";
 import type { RunEventBus } from "../queue/index.ts";
-import type { EventLog } from "../store/index.ts";
+import type { Store } from "../store/index.ts";
 
 export interface RunEventWriterOptions {
   runId: string;
   sessionId: string;
   /** The run's highest stored seq; new events continue from it without a gap. */
   lastSeq: number;
-  log: EventLog;
+  log: Pick<Store, "appendEvents" | "finishRun">;
   bus: RunEventBus;
   /** Called after each batch is stored, for metrics. */
   onBatch?: (count: number, seconds: number) => void;
@@ -17,7 +18,8 @@ export interface RunEventWriterOptions {
 /**
  * The loop's EventSink for one run: numbers events gaplessly, stores them in batches (group
  * commit: whatever arrives while a write is in flight goes in the next one), and publishes
- * each batch to live subscribers only after it is stored.
+ * each batch to live subscribers only after it is stored. The terminal event (`done`/`error`)
+ * is held back and written by `finish` together with the run's outcome.
  */
 export class RunEventWriter implements EventSink {
   private readonly options: RunEventWriterOptions;
@@ -25,6 +27,7 @@ export class RunEventWriter implements EventSink {
   private buffer: StoredEvent[] = [];
   private writing: Promise<void> | null = null;
   private failure: Error | null = null;
+  private terminal: StoredEvent | null = null;
 
   constructor(options: RunEventWriterOptions) {
     this.options = options;
@@ -32,8 +35,26 @@ export class RunEventWriter implements EventSink {
   }
 
   emit(event: RunEvent): void {
-    this.buffer.push({ run_id: this.options.runId, session_id: this.options.sessionId, seq: this.nextSeq++, ts_ms: Date.now(), event });
+    const stored = { run_id: this.options.runId, session_id: this.options.sessionId, seq: this.nextSeq++, ts_ms: Date.now(), event };
+    if (isTerminalEvent(event)) {
+      this.terminal ??= stored;
+      return;
+    }
+    this.buffer.push(stored);
     this.writing ??= this.drain();
+  }
+
+  /**
+   * Stores everything emitted, then records the outcome and the terminal event in one
+   * transaction, and only then publishes the terminal event. Returns false when the run had
+   * already been finished elsewhere.
+   */
+  async finish(outcome: RunOutcome): Promise<boolean> {
+    await this.flush();
+    const final = this.terminal === null ? [] : [this.terminal];
+    const changed = await this.options.log.finishRun(this.options.runId, outcome, final);
+    if (changed) this.options.bus.publish(final);
+    return changed;
   }
 
   async flush(): Promise<void> {

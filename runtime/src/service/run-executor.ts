@@ -29,29 +29,34 @@ export class RunExecutor {
     this.runs.live.set(run.id, controller);
     if (this.runs.pendingCancels.delete(run.id)) controller.abort(new AppError("CANCELLED", "cancelled by API"));
     const started = performance.now();
+    const sink = await this.writerFor(run);
+    let outcome: RunOutcome;
     try {
-      const outcome = await this.loop(run, controller.signal);
-      await this.deps.store.finishRun(run.id, outcome);
-      this.deps.metrics.runFinished(outcome.status, (performance.now() - started) / 1000);
+      outcome = await this.loop(run, controller.signal, sink);
+      await sink.finish(outcome);
     } catch (error) {
       this.deps.logger.error({ err: error, run_id: run.id }, "run failed outside the loop");
-      await this.deps.store.finishRun(run.id, { status: "failed", stop_reason: null, error: (error as Error).message, usage: run.usage });
-      this.deps.metrics.runFinished("failed", (performance.now() - started) / 1000);
+      outcome = { status: "failed", stop_reason: null, error: (error as Error).message, usage: run.usage };
+      await this.deps.store.finishRun(run.id, outcome);
     } finally {
       this.runs.live.delete(run.id);
     }
+    this.deps.metrics.runFinished(outcome.status, (performance.now() - started) / 1000);
   }
 
-  private async loop(run: Run, signal: AbortSignal): Promise<RunOutcome> {
-    const events = await this.deps.store.listSessionEvents(run.session_id);
-    const sink = new RunEventWriter({
+  private async writerFor(run: Run): Promise<RunEventWriter> {
+    return new RunEventWriter({
       runId: run.id,
       sessionId: run.session_id,
-      lastSeq: events.filter((event) => event.run_id === run.id).at(-1)?.seq ?? 0,
+      lastSeq: await this.deps.store.lastSeq(run.id),
       log: this.deps.store,
       bus: this.deps.bus,
       onBatch: (count, seconds) => this.deps.metrics.eventBatch(count, seconds),
     });
+  }
+
+  private async loop(run: Run, signal: AbortSignal, sink: RunEventWriter): Promise<RunOutcome> {
+    const events = await this.deps.store.listSessionEvents(run.session_id);
     let input: LoopInput;
     try {
       const transcript = replayTranscript(events);
@@ -61,7 +66,6 @@ export class RunExecutor {
       // The run cannot start (its agent or model is gone): close its stream with the reason.
       const message = (error as Error).message;
       sink.emit({ type: "error", error: message, code: "invalid_argument" });
-      await sink.flush();
       return { status: "failed", stop_reason: null, error: message, usage: run.usage };
     }
     return runLoop(input);

@@ -3,3 +3,7 @@
  * sharing one set of SQL files and numbered migrations. May import domain/ only.
  */
 export type { EventLog, NewRun, NewSession, RunFilter, RunStore, Store } from "./ports.ts";
+export { createPostgresStore } from "./postgres/create-postgres-store.ts";
+export type { PostgresStoreOptions } from "./postgres/create-postgres-store.ts";
+export { createPgliteStore } from "./pglite/create-pglite-store.ts";
+export type { PgliteStoreOptions } from "./pglite/create-pglite-store.ts";

@@ -41,8 +41,12 @@ export interface RunStore {
   listActiveRunsInSession(sessionId: string): Promise<Run[]>;
   /** queued → running, claimed by `ownerId`. Returns null when the run was not queued. */
   claimRun(runId: string, ownerId: string): Promise<Run | null>;
-  /** Records the outcome of a run. Only a running or queued run changes. */
-  finishRun(runId: string, outcome: RunOutcome): Promise<void>;
+  /**
+   * Records the outcome of a run and, in the same transaction, appends its final events (the
+   * terminal `done`/`error`), so a stream never sees `done` on a run the store still calls
+   * running. Only a running or queued run changes; returns whether it did.
+   */
+  finishRun(runId: string, outcome: RunOutcome, finalEvents?: readonly StoredEvent[]): Promise<boolean>;
   /** Renews the heartbeat of every running run this owner holds. */
   heartbeat(ownerId: string): Promise<void>;
   /**

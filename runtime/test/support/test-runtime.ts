@@ -27,6 +27,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     models: {},
     limits: { maxRequestBytes: 1024 * 1024, sseKeepaliveMs: 20_000, toolParallelism: 8, maxConcurrentRuns: 64 },
     provider: { headerTimeoutMs: 10_000, idleTimeoutMs: 10_000 },
+    heartbeat: { intervalMs: 1_000, staleAfterMs: 60_000 },
     mock: { latencyMs: 0, failRate: 0 },
     otel: { endpoint: null, serviceName: "loomcycle-test" },
     logLevel: "silent",
@@ -75,4 +76,19 @@ export async function startTestRuntime(kind: StoreKind, overrides: Partial<Confi
       await dispose();
     },
   };
+}
+
+/** A fresh, empty database on the test Postgres (for server processes, which take a URL). */
+export async function isolatedDatabaseUrl(): Promise<{ url: string; dispose: () => Promise<void> }> {
+  const name = `lc_test_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = async (sql: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), dispose: () => admin(`drop database if exists ${name} with (force)`) };
 }

@@ -12,7 +12,9 @@ import type { HttpAppOptions } from "./types.ts";
  * catalog to `{code, error}` bodies, and a JSON 404. Listening is the caller's job.
  */
 export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
-  const app = Fastify({ bodyLimit: options.limits.maxRequestBytes, logger: false, disableRequestLogging: true });
+  const app = Fastify({ bodyLimit: options.limits.maxRequestBytes, logger: false });
+  // Bodies are JSON only: anything else is a 415, not a string that fails validation.
+  app.removeContentTypeParser("text/plain");
 
   app.setErrorHandler((error, request, reply) => {
     const mapped = toHttpError(error);

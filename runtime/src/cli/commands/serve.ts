@@ -1,0 +1,33 @@
+import { agentSummary, storeKind } from "../describe-config.ts";
+import { CONFIG_FLAGS, configFlags, loadCliConfig } from "../config-flags.ts";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../types.ts";
+import type { Command, CommandInput } from "../types.ts";
+
+async function serve(input: CommandInput): Promise<number> {
+  const { deps } = input;
+  const config = loadCliConfig({ deps, flags: configFlags(input.values) });
+  if (config === null) return EXIT_USAGE;
+  let runtime: Awaited<ReturnType<typeof deps.startRuntime>>;
+  try {
+    runtime = await deps.startRuntime(config);
+  } catch (error) {
+    deps.stderr(`loomcycle: ✗ ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_FAILURE;
+  }
+  deps.stdout(`loomcycle listening on ${runtime.url} · ${agentSummary(config)} · store: ${storeKind(config)}\n`);
+  await deps.waitForShutdown();
+  deps.stderr("loomcycle: shutting down\n");
+  await runtime.close();
+  return EXIT_OK;
+}
+
+/** `loomcycle serve` (also plain `loomcycle`): starts the runtime and serves until SIGINT/SIGTERM. */
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "Run the runtime server: HTTP+SSE API, agent loop and store (the default command)",
+  synopsis: "serve [flags]",
+  details: 'Then, in another shell: loomcycle run default "hello"',
+  flags: CONFIG_FLAGS,
+  positionals: { min: 0, max: 0 },
+  run: serve,
+};

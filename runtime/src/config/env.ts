@@ -1,0 +1,119 @@
+import { z } from "zod";
+import type { ConfigIssue } from "./format-issues.ts";
+import type { Env } from "./paths.ts";
+
+/** 16 MiB, loomcycle's default request body cap. */
+const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+/** Keepalive comment interval: below common proxy idle timeouts (30-60 s). */
+const DEFAULT_SSE_KEEPALIVE_MS = 20_000;
+/** loomcycle's defaults for tool fan-out, runs per process and provider stream timeouts. */
+const DEFAULT_TOOL_PARALLELISM = 8;
+const DEFAULT_MAX_CONCURRENT_RUNS = 256;
+const DEFAULT_HEADER_TIMEOUT_MS = 60_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 90_000;
+const MAX_PORT = 65_535;
+/** Heartbeat every 10 s; a run silent for 60 s (six missed beats) belongs to a dead process. */
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
+const DEFAULT_HEARTBEAT_STALE_MS = 60_000;
+
+/** Log levels pino understands, plus `silent`. */
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "silent"] as const;
+
+/**
+ * A variable whose text `parse` turns into a value (undefined: invalid). The issue says what
+ * was expected and, unless the value may hold a secret, what was found.
+ */
+function variable<T>(spec: { expected: string; parse: (raw: string) => T | undefined; secret?: boolean }): z.ZodType<T, string> {
+  return z.string().transform((raw, context) => {
+    const value = spec.parse(raw.trim());
+    if (value !== undefined) return value;
+    const got = spec.secret === true ? "" : `, got ${JSON.stringify(raw)}`;
+    context.addIssue({ code: "custom", message: `expected ${spec.expected}${got}` });
+    return z.NEVER;
+  });
+}
+
+function integer(min: 0 | 1): z.ZodType<number, string> {
+  return variable({
+    expected: min === 1 ? "a positive integer" : "a non-negative integer",
+    parse: (raw) => (/^\d+$/.test(raw) && Number(raw) >= min && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined),
+  });
+}
+
+/** Parses `host:port`, `[v6]:port` or `:port` (all interfaces, as Go reads it). */
+export function parseListenAddress(raw: string): { host: string; port: number } | undefined {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(raw);
+  if (match === null) return undefined;
+  const port = Number(match[3]);
+  if (port > MAX_PORT) return undefined;
+  const host = match[1] ?? match[2] ?? "";
+  return { host: host === "" ? "0.0.0.0" : host, port };
+}
+
+function httpUrl(raw: string): string | undefined {
+  return URL.canParse(raw) && /^https?:$/.test(new URL(raw).protocol) ? raw.replace(/\/+$/, "") : undefined;
+}
+
+const EnvSchema = z.object({
+  LOOMCYCLE_LISTEN_ADDR: variable({ expected: "host:port (e.g. 127.0.0.1:8787)", parse: parseListenAddress }).optional(),
+  LOOMCYCLE_DATA_DIR: z.string().optional(),
+  LOOMCYCLE_DATABASE_URL: variable({
+    expected: "a URL starting with postgres:// or postgresql://",
+    parse: (raw) => (/^postgres(ql)?:\/\//.test(raw) ? raw : undefined),
+    secret: true,
+  }).optional(),
+  LOOMCYCLE_MAX_REQUEST_BYTES: integer(1).default(DEFAULT_MAX_REQUEST_BYTES),
+  LOOMCYCLE_SSE_KEEPALIVE_MS: integer(1).default(DEFAULT_SSE_KEEPALIVE_MS),
+  LOOMCYCLE_TOOL_PARALLELISM: integer(1).default(DEFAULT_TOOL_PARALLELISM),
+  LOOMCYCLE_MAX_CONCURRENT_RUNS: integer(1).default(DEFAULT_MAX_CONCURRENT_RUNS),
+  LOOMCYCLE_PROVIDER_HEADER_TIMEOUT_MS: integer(1).default(DEFAULT_HEADER_TIMEOUT_MS),
+  LOOMCYCLE_PROVIDER_IDLE_TIMEOUT_MS: integer(1).default(DEFAULT_IDLE_TIMEOUT_MS),
+  LOOMCYCLE_HEARTBEAT_INTERVAL_MS: integer(1).default(DEFAULT_HEARTBEAT_INTERVAL_MS),
+  LOOMCYCLE_HEARTBEAT_STALE_MS: integer(1).default(DEFAULT_HEARTBEAT_STALE_MS),
+  LOOMCYCLE_MOCK_LATENCY_MS: integer(0).default(0),
+  LOOMCYCLE_MOCK_FAIL_RATE: variable({
+    expected: "a fraction between 0 and 1",
+    parse: (raw) => (raw !== "" && Number(raw) >= 0 && Number(raw) <= 1 ? Number(raw) : undefined),
+  }).default(0),
+  OTEL_EXPORTER_OTLP_ENDPOINT: variable({ expected: "an http(s) URL", parse: httpUrl }).optional(),
+  OTEL_SERVICE_NAME: z.string().default("loomcycle"),
+  LOOMCYCLE_LOG_LEVEL: variable({
+    expected: `one of ${LOG_LEVELS.join(", ")}`,
+    parse: (raw) => LOG_LEVELS.find((level) => level === raw.toLowerCase()),
+  }).default("info"),
+  LOOMCYCLE_BASE_URL: variable({ expected: "an http(s) URL", parse: httpUrl }).optional(),
+});
+
+/** The settings read from the environment, defaults applied. */
+export type EnvSettings = z.infer<typeof EnvSchema>;
+
+/** Alternative names loomcycle also reads; the canonical name wins when both are set. */
+const ALIASES: Readonly<Record<string, string>> = {
+  LOOMCYCLE_DATABASE_URL: "LOOMCYCLE_PG_DSN",
+  OTEL_EXPORTER_OTLP_ENDPOINT: "LOOMCYCLE_OTEL_EXPORTER_OTLP_ENDPOINT",
+  OTEL_SERVICE_NAME: "LOOMCYCLE_OTEL_SERVICE_NAME",
+};
+
+/**
+ * Reads and validates the variables of EnvSchema; every bad value becomes an issue naming its
+ * variable, and its default stands in so the rest of the load can still report its own issues.
+ */
+export function readEnv(env: Env, issues: ConfigIssue[]): EnvSettings {
+  const input: Record<string, string> = {};
+  const sourceName: Record<string, string> = {};
+  for (const name of Object.keys(EnvSchema.shape)) {
+    const alias = ALIASES[name];
+    const chosen = [name, alias].find((candidate) => candidate !== undefined && (env[candidate] ?? "").trim() !== "");
+    if (chosen === undefined) continue;
+    input[name] = env[chosen] ?? "";
+    sourceName[name] = chosen;
+  }
+  const result = EnvSchema.safeParse(input);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const name = String(issue.path[0] ?? "");
+    issues.push({ path: sourceName[name] ?? name, message: issue.message });
+    delete input[name];
+  }
+  return EnvSchema.parse(input);
+}

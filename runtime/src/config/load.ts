@@ -1,0 +1,134 @@
+import type { Agent } from "../domain/index.ts";
+import { deepFreeze } from "./deep-freeze.ts";
+import { readEnv } from "./env.ts";
+import type { EnvSettings } from "./env.ts";
+import { configInvalidError } from "./format-issues.ts";
+import type { ConfigIssue } from "./format-issues.ts";
+import { mergeAgents } from "./merge-agents.ts";
+import { defaultDataDir, resolveAgentsDir, resolveConfigFile, resolvePath } from "./paths.ts";
+import type { Env } from "./paths.ts";
+import { providerKeysPresent } from "./provider-keys.ts";
+import { readAgentsDir } from "./read-agents-dir.ts";
+import { readConfigFile } from "./read-config-file.ts";
+import type { ConfigFileResult } from "./read-config-file.ts";
+import type { Config } from "./schema.ts";
+
+/** Command-line flags that override the file and the environment. */
+export interface ConfigFlags {
+  config?: string | undefined;
+  port?: number | undefined;
+  host?: string | undefined;
+  dataDir?: string | undefined;
+  agentsDir?: string | undefined;
+}
+
+/** What loadConfig reads: the environment (main.ts passes process.env), the flags, and the directory relative paths start from. */
+export interface LoadConfigOptions {
+  env: Env;
+  flags?: ConfigFlags;
+  /** Where `./loomcycle.yaml` is looked for and relative paths resolve; defaults to the process's cwd. */
+  cwd?: string;
+}
+
+const DEFAULT_HOST = "127.0.0.1";
+const DEFAULT_PORT = 8787;
+const MAX_PORT = 65_535;
+
+/**
+ * Builds the one frozen Config from file, agents dir, environment and flags. Throws one
+ * AppError("CONFIG_INVALID") whose message lists every problem found, each with where it is.
+ */
+export function loadConfig(options: LoadConfigOptions): Config {
+  const { env } = options;
+  const flags = options.flags ?? {};
+  const cwd = options.cwd ?? process.cwd();
+  const issues: ConfigIssue[] = [];
+  const warnings: string[] = [];
+  const settings = readEnv(env, issues);
+  const configPath = resolveConfigFile({ flag: flags.config, env, cwd, issues }).path;
+  const configFile = configPath === null ? null : readConfigFile({ file: configPath, issues, warnings });
+  const agentsDir = resolveAgentsDir({ flag: flags.agentsDir, env, cwd, configFile: configPath, issues }).path;
+  const markdown = agentsDir === null ? [] : readAgentsDir({ dir: agentsDir, issues, warnings });
+  const agents = mergeAgents({ markdown, config: configFile, issues });
+  const listen = resolveListen({ settings, flags, issues });
+  if (issues.length > 0) throw configInvalidError(issues);
+  return deepFreeze(
+    assemble({ settings, listen, configFile, agents, warnings, env, cwd, dataDirFlag: flags.dataDir, agentsDir }),
+  );
+}
+
+function resolveListen(options: { settings: EnvSettings; flags: ConfigFlags; issues: ConfigIssue[] }): Config["listen"] {
+  const { flags, issues } = options;
+  const fromEnv = options.settings.LOOMCYCLE_LISTEN_ADDR ?? { host: DEFAULT_HOST, port: DEFAULT_PORT };
+  const port = flags.port ?? fromEnv.port;
+  if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) {
+    issues.push({ path: "--port", message: `expected an integer between 0 and ${MAX_PORT}, got ${String(flags.port)}` });
+  }
+  const host = flags.host ?? fromEnv.host;
+  if (host.trim() === "") issues.push({ path: "--host", message: "expected a host name or address, got an empty string" });
+  return { host, port };
+}
+
+/** `http://host:port` a client on this machine can reach: wildcard hosts become loopback. */
+function localUrl(listen: Config["listen"]): string {
+  const host = listen.host === "0.0.0.0" || listen.host === "::" ? "127.0.0.1" : listen.host;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${listen.port}`;
+}
+
+interface AssembleOptions {
+  settings: EnvSettings;
+  listen: Config["listen"];
+  configFile: ConfigFileResult | null;
+  agents: Agent[];
+  warnings: string[];
+  env: Env;
+  cwd: string;
+  dataDirFlag: string | undefined;
+  agentsDir: string | null;
+}
+
+function assemble(options: AssembleOptions): Config {
+  const { settings, env } = options;
+  const data = options.configFile?.data;
+  const providers = data?.providers ?? {};
+  return {
+    listen: options.listen,
+    dataDir: resolveDataDir(options),
+    databaseUrl: settings.LOOMCYCLE_DATABASE_URL ?? null,
+    configFile: options.configFile?.file ?? null,
+    agentsDir: options.agentsDir,
+    agents: options.agents,
+    providers,
+    models: data?.models ?? {},
+    ...tuning(settings),
+    baseUrl: settings.LOOMCYCLE_BASE_URL ?? localUrl(options.listen),
+    providerKeysPresent: providerKeysPresent({ env, providers }),
+    warnings: options.warnings,
+  };
+}
+
+/** `--data-dir`, else `LOOMCYCLE_DATA_DIR`, else the XDG data home. */
+function resolveDataDir(options: AssembleOptions): string {
+  const { env, cwd } = options;
+  const named = options.dataDirFlag ?? options.settings.LOOMCYCLE_DATA_DIR;
+  return named === undefined || named.trim() === "" ? defaultDataDir(env) : resolvePath({ path: named, cwd, env });
+}
+
+function tuning(settings: EnvSettings): Pick<Config, "limits" | "provider" | "heartbeat" | "mock" | "otel" | "logLevel"> {
+  return {
+    limits: {
+      maxRequestBytes: settings.LOOMCYCLE_MAX_REQUEST_BYTES,
+      sseKeepaliveMs: settings.LOOMCYCLE_SSE_KEEPALIVE_MS,
+      toolParallelism: settings.LOOMCYCLE_TOOL_PARALLELISM,
+      maxConcurrentRuns: settings.LOOMCYCLE_MAX_CONCURRENT_RUNS,
+    },
+    provider: {
+      headerTimeoutMs: settings.LOOMCYCLE_PROVIDER_HEADER_TIMEOUT_MS,
+      idleTimeoutMs: settings.LOOMCYCLE_PROVIDER_IDLE_TIMEOUT_MS,
+    },
+    heartbeat: { intervalMs: settings.LOOMCYCLE_HEARTBEAT_INTERVAL_MS, staleAfterMs: settings.LOOMCYCLE_HEARTBEAT_STALE_MS },
+    mock: { latencyMs: settings.LOOMCYCLE_MOCK_LATENCY_MS, failRate: settings.LOOMCYCLE_MOCK_FAIL_RATE },
+    otel: { endpoint: settings.OTEL_EXPORTER_OTLP_ENDPOINT ?? null, serviceName: settings.OTEL_SERVICE_NAME },
+    logLevel: settings.LOOMCYCLE_LOG_LEVEL,
+  };
+}

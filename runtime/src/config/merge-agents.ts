@@ -1,0 +1,88 @@
+import { AgentSpec } from "../domain/index.ts";
+import type { Agent } from "../domain/index.ts";
+import type { ConfigIssue } from "./format-issues.ts";
+import type { Position } from "./parse-yaml.ts";
+import type { MarkdownAgent } from "./read-agents-dir.ts";
+import type { ConfigFileResult } from "./read-config-file.ts";
+
+/** The agent served when none named `default` is configured: the mock provider echoing the prompt. */
+export const BUILTIN_DEFAULT_AGENT: Agent = {
+  name: "default",
+  description: "Echoes your prompt back (mock provider). Configure a real provider to replace it.",
+  provider: "mock",
+  model: "mock-echo",
+  tools: [],
+  max_iterations: 0,
+  max_tokens: 0,
+  system_prompt: "You are a helpful assistant.",
+  source: "builtin",
+};
+
+interface Located {
+  agent: Agent;
+  file: string;
+  position: Position;
+}
+
+/**
+ * Merges agents as loomcycle does (§8.1): a markdown agent is the base and a yaml `agents.<name>`
+ * entry overlays the fields it sets. Adds the builtin `default` when none exists; an agent
+ * without provider and model is an issue.
+ */
+export function mergeAgents(options: {
+  markdown: readonly MarkdownAgent[];
+  config: ConfigFileResult | null;
+  issues: ConfigIssue[];
+}): Agent[] {
+  const merged = new Map<string, Located>();
+  for (const entry of options.markdown) {
+    merged.set(entry.spec.name, { agent: { ...entry.spec, source: "file" }, file: entry.file, position: entry.position });
+  }
+  if (options.config?.data) overlayConfigAgents({ config: options.config, merged, issues: options.issues });
+  for (const { agent, file, position } of merged.values()) {
+    if (agent.provider !== undefined && agent.model !== undefined) continue;
+    const message = "set provider and model (e.g. `provider: mock` and `model: mock-echo`)";
+    options.issues.push({ file, ...position, path: `agents.${agent.name}`, message });
+  }
+  const agents = [...merged.values()].map((entry) => entry.agent);
+  if (!merged.has("default")) agents.push(BUILTIN_DEFAULT_AGENT);
+  return agents.sort((left, right) => left.name.localeCompare(right.name));
+}
+
+function overlayConfigAgents(options: { config: ConfigFileResult; merged: Map<string, Located>; issues: ConfigIssue[] }): void {
+  const { config, merged, issues } = options;
+  for (const [name, entry] of Object.entries(config.data?.agents ?? {})) {
+    const where = { file: config.file, position: config.locate(["agents", name]) };
+    const nameIssue = agentNameIssue({ config, name, declared: entry.name });
+    if (nameIssue !== null) {
+      issues.push(nameIssue);
+      continue;
+    }
+    const base = merged.get(name);
+    const overlay = pickFields(entry, config.agentFields[name] ?? []);
+    merged.set(name, base === undefined
+      ? { agent: { ...entry, name, source: "config" }, ...where }
+      : { ...base, agent: { ...base.agent, ...overlay, name, source: "file" } });
+  }
+}
+
+/** The yaml key is the agent's name: it must be a valid name, and an explicit `name:` must agree. */
+function agentNameIssue(options: { config: ConfigFileResult; name: string; declared: string | undefined }): ConfigIssue | null {
+  const { config, name, declared } = options;
+  if (declared !== undefined && declared !== name) {
+    const message = `name ${JSON.stringify(declared)} must equal the key ${JSON.stringify(name)}`;
+    return { file: config.file, ...config.locate(["agents", name, "name"]), path: `agents.${name}.name`, message };
+  }
+  const check = AgentSpec.shape.name.safeParse(name);
+  if (check.success) return null;
+  const message = `the agent name must be ${check.error.issues[0]?.message ?? "valid"}`;
+  return { file: config.file, ...config.locate(["agents", name]), path: `agents.${name}`, message };
+}
+
+function pickFields(entry: object, fields: readonly string[]): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (field !== "name" && field in entry) picked[field] = (entry as Record<string, unknown>)[field];
+  }
+  return picked;
+}

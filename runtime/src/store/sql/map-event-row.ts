@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { AppError } from "../../domain/index.ts";
+import type { RunEvent, RunEventType, StoredEvent } from "../../domain/index.ts";
+
+/** An `events` row as the list queries select it. */
+export interface EventRow {
+  run_id: string;
+  session_id: string;
+  seq: number;
+  ts: Date;
+  payload: unknown;
+}
+
+/** Every RunEvent type; `satisfies` keeps the list in step with the domain union. */
+const RUN_EVENT_TYPES = [
+  "user_input",
+  "system_prompt",
+  "started",
+  "text",
+  "thinking",
+  "tool_call",
+  "tool_result",
+  "usage",
+  "done",
+  "error",
+] as const satisfies readonly RunEventType[];
+
+/** A light check: the payload is an object with a known `type`; we wrote the rest ourselves. */
+const Payload = z.looseObject({ type: z.enum(RUN_EVENT_TYPES) });
+
+/** Turns an `events` row into a StoredEvent, checking the payload JSON at this trust boundary. */
+export function mapEventRow(row: EventRow): StoredEvent {
+  const parsed = Payload.safeParse(row.payload);
+  if (!parsed.success) {
+    throw new AppError("INTERNAL", `event ${row.run_id}#${row.seq} has a payload that is not a RunEvent`, {
+      cause: parsed.error,
+    });
+  }
+  return {
+    run_id: row.run_id,
+    session_id: row.session_id,
+    seq: Number(row.seq),
+    ts_ms: row.ts.getTime(),
+    event: parsed.data as RunEvent,
+  };
+}

@@ -1,0 +1,2 @@
+-- Readiness probe: the cheapest query the server must answer. No parameters.
+select 1 as one

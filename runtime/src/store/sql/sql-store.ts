@@ -1,0 +1,175 @@
+import { AppError, isAppError } from "../../domain/index.ts";
+import type { Run, RunEvent, RunOutcome, Session, StoredEvent } from "../../domain/index.ts";
+import type { NewRun, NewSession, RunFilter, Store } from "../ports.ts";
+import { eventColumns } from "./event-columns.ts";
+import { loadSql } from "./load-sql.ts";
+import { mapEventRow } from "./map-event-row.ts";
+import type { EventRow } from "./map-event-row.ts";
+import { mapRunRow } from "./map-run-row.ts";
+import type { RunRow } from "./map-run-row.ts";
+import { mapSessionRow } from "./map-session-row.ts";
+import type { SessionRow } from "./map-session-row.ts";
+import type { SqlClient, SqlExecutor } from "./sql-client.ts";
+
+/** listRuns without a limit returns at most this many runs: one page of the runs API. */
+const DEFAULT_LIST_LIMIT = 100;
+
+/** What a SqlStore runs on and how it names itself in logs. */
+export interface SqlStoreOptions {
+  client: SqlClient;
+  /** Shown in logs and `doctor`; must not contain credentials. */
+  description: string;
+}
+
+function onlyRow<T>(rows: readonly T[], query: string): T {
+  const row = rows[0];
+  if (row === undefined) throw new AppError("INTERNAL", `${query} returned no row`);
+  return row;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error && error.message !== "" ? error.message : String(error);
+}
+
+/**
+ * The Store over any SqlClient: every statement comes from `queries/*.sql`, so the Postgres and
+ * PGlite adapters differ only in how they connect. Construct it through createPostgresStore or
+ * createPgliteStore, which migrate the schema first.
+ */
+export class SqlStore implements Store {
+  readonly description: string;
+  private readonly client: SqlClient;
+
+  constructor(options: SqlStoreOptions) {
+    this.client = options.client;
+    this.description = options.description;
+  }
+
+  async createSession(session: NewSession): Promise<Session> {
+    const params = [session.id, session.tenant_id, session.agent, session.user_id];
+    const rows = await this.client.query<SessionRow>(loadSql("insert_session"), params);
+    return mapSessionRow(onlyRow(rows, "insert_session"));
+  }
+
+  async getSession(id: string): Promise<Session | null> {
+    const rows = await this.client.query<SessionRow>(loadSql("select_session"), [id]);
+    return rows[0] === undefined ? null : mapSessionRow(rows[0]);
+  }
+
+  createRun(run: NewRun, firstEvents: readonly RunEvent[]): Promise<Run> {
+    return this.client.transaction(async (tx) => {
+      const params = [run.id, run.session_id, run.tenant_id, run.agent, run.agent_id, run.user_id, JSON.stringify(run.metadata)];
+      const rows = await tx.query<RunRow>(loadSql("insert_run"), params);
+      const tsMs = Date.now();
+      const events = firstEvents.map((event, index) => ({ run_id: run.id, session_id: run.session_id, seq: index + 1, ts_ms: tsMs, event }));
+      await this.insertEvents(tx, events);
+      return mapRunRow(onlyRow(rows, "insert_run"));
+    });
+  }
+
+  getRun(id: string): Promise<Run | null> {
+    return this.maybeRun("select_run", [id]);
+  }
+
+  getRunByAgentId(agentId: string): Promise<Run | null> {
+    return this.maybeRun("select_run_by_agent_id", [agentId]);
+  }
+
+  listRuns(filter: RunFilter): Promise<Run[]> {
+    return this.runs("list_runs", [filter.user_id ?? null, filter.statuses ?? null, filter.limit ?? DEFAULT_LIST_LIMIT]);
+  }
+
+  listActiveRunsInSession(sessionId: string): Promise<Run[]> {
+    return this.runs("list_active_runs_in_session", [sessionId]);
+  }
+
+  claimRun(runId: string, ownerId: string): Promise<Run | null> {
+    return this.maybeRun("claim_run", [runId, ownerId]);
+  }
+
+  async finishRun(runId: string, outcome: RunOutcome, finalEvents: readonly StoredEvent[] = []): Promise<boolean> {
+    const { usage } = outcome;
+    const params = [
+      runId,
+      outcome.status,
+      outcome.stop_reason,
+      outcome.error,
+      usage.input_tokens,
+      usage.output_tokens,
+      usage.cache_creation_input_tokens,
+      usage.cache_read_input_tokens,
+      usage.provider ?? null,
+      usage.model ?? null,
+    ];
+    return this.client.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string }>(loadSql("finish_run"), params);
+      if (rows.length === 0) return false;
+      await this.insertEvents(tx, finalEvents);
+      return true;
+    });
+  }
+
+  async heartbeat(ownerId: string): Promise<void> {
+    await this.client.query(loadSql("renew_heartbeats"), [ownerId]);
+  }
+
+  async interruptStaleRuns(before: Date, reason: string): Promise<string[]> {
+    const rows = await this.client.query<{ id: string }>(loadSql("interrupt_stale_runs"), [before.toISOString(), reason]);
+    return rows.map((row) => row.id);
+  }
+
+  async listQueuedRunIds(): Promise<string[]> {
+    const rows = await this.client.query<{ id: string }>(loadSql("list_queued_run_ids"));
+    return rows.map((row) => row.id);
+  }
+
+  appendEvents(events: readonly StoredEvent[]): Promise<void> {
+    return this.insertEvents(this.client, events);
+  }
+
+  async listRunEvents(runId: string, afterSeq: number): Promise<StoredEvent[]> {
+    const rows = await this.client.query<EventRow>(loadSql("list_run_events"), [runId, afterSeq]);
+    return rows.map(mapEventRow);
+  }
+
+  async listSessionEvents(sessionId: string): Promise<StoredEvent[]> {
+    const rows = await this.client.query<EventRow>(loadSql("list_session_events"), [sessionId]);
+    return rows.map(mapEventRow);
+  }
+
+  async lastSeq(runId: string): Promise<number> {
+    const rows = await this.client.query<{ last_seq: number }>(loadSql("select_last_seq"), [runId]);
+    return Number(onlyRow(rows, "select_last_seq").last_seq);
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.client.query(loadSql("select_one"));
+    } catch (error) {
+      if (isAppError(error, "STORE_UNAVAILABLE")) throw error;
+      throw new AppError("STORE_UNAVAILABLE", `store ${this.description} did not answer: ${describeError(error)}`, {
+        cause: error,
+        retryable: true,
+      });
+    }
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  private async insertEvents(executor: SqlExecutor, events: readonly StoredEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await executor.query(loadSql("append_events"), eventColumns(events));
+  }
+
+  private async maybeRun(query: string, params: readonly unknown[]): Promise<Run | null> {
+    const rows = await this.client.query<RunRow>(loadSql(query), params);
+    return rows[0] === undefined ? null : mapRunRow(rows[0]);
+  }
+
+  private async runs(query: string, params: readonly unknown[]): Promise<Run[]> {
+    const rows = await this.client.query<RunRow>(loadSql(query), params);
+    return rows.map(mapRunRow);
+  }
+}
