@@ -91,7 +91,35 @@ ${ANALYSIS}
   await writeFile(`${DOCS}benchmarks.json`, `${JSON.stringify({ machine, command: input.command, script: input.script, results: input.results }, null, 2)}\n`);
 }
 
-/** What bounds the figures, as found by profiling; kept next to the numbers it explains. */
+/** What bounds the figures, as found by profiling (node --cpu-prof on the server); kept next to the numbers it explains. */
 const ANALYSIS = `## What bounds throughput
 
-See the analysis section below the tables; it is maintained by hand in \`runtime/bench/report.ts\`.`;
+Found with \`node --cpu-prof\` on the server process while the load ran (figures below are runs/s of this
+workload at concurrency 32 before → after each change, same machine).
+
+- **Embedded (PGlite): every statement is serialized.** PGlite is one Postgres backend compiled to WASM,
+  on one connection, in the server's own thread. Throughput barely grows from concurrency 1 to 256: the
+  bound is the cost of each statement (WASM execution plus the page writes of its file system), over
+  half of the server's CPU samples. So the fix is fewer statements per run:
+  - *Group commit of events.* The event writer now waits one event-loop turn before writing, so a
+    model's streamed parts, or a turn's tool results, go into one multi-row \`INSERT … SELECT unnest(…)\`:
+    12 → 4 event writes per run, 85 → 112 runs/s.
+  - *One statement to create a run with its first events, and one to finish it with its terminal
+    event* (data-modifying CTEs instead of BEGIN/…/COMMIT): 112 → 118 runs/s, and the terminal event
+    and the run's outcome can no longer be seen apart.
+  - *Fairness.* PGlite resolves each statement in a microtask, so under load chains of queries ran
+    back to back and the event loop never reached its I/O phase: new requests waited up to 12.8 s
+    (first-event p99 at concurrency 256, 2,048 runs). Yielding one macrotask before each statement
+    brought that p99 to 1.3 s at the same throughput.
+- **Postgres: one Node thread, and socket writes.** The server's thread is busy; a quarter of its
+  samples are \`writev\`, the loopback socket writes to Postgres and to the SSE clients. SSE frames
+  written in the same event-loop turn now leave in one write: 254 → 266 runs/s (c=32), 291 → 309
+  (c=256). Each run still makes about 10 round trips to Postgres.
+- **Memory (open).** The embedded server's peak RSS reaches ~1.1 GiB under this load (Postgres mode:
+  ~270 MiB): PGlite's WASM heap grows and never returns memory. Sizing it (shared_buffers, work_mem of
+  the embedded instance) is left to the memory targets of issue 11.
+- **The machine.** The load generator, the server and Postgres share two cores, so the figures are a
+  floor for a server with cores of its own.
+
+Next, in later issues: more runtime processes behind BullMQ (issue 6), a run created with its session
+in one statement, and the suite of issue 11 (1024 concurrency, clustered, repeated passes with spread).`;

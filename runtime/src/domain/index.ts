@@ -6,6 +6,7 @@ export { AppError, ModelTimeoutError, isAppError } from "./errors.ts";
 export type { AppErrorOptions, ErrorCode } from "./errors.ts";
 export {
   ContentBlock,
+  ImageBlock,
   Segment,
   SegmentContent,
   TextBlock,

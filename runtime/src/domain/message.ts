@@ -22,12 +22,19 @@ export const ToolResultBlock = z.object({
   text: z.string(),
   is_error: z.boolean(),
 });
-export const ContentBlock = z.discriminatedUnion("type", [TextBlock, ThinkingBlock, ToolUseBlock, ToolResultBlock]);
+/** An image in a user turn: base64 data, never a URL (no fetches on the model's behalf). */
+export const ImageBlock = z.object({
+  type: z.literal("image"),
+  media_type: z.enum(["image/png", "image/jpeg", "image/gif", "image/webp"]),
+  data: z.string().min(1),
+});
+export const ContentBlock = z.discriminatedUnion("type", [TextBlock, ThinkingBlock, ToolUseBlock, ToolResultBlock, ImageBlock]);
 
 export type TextBlock = z.infer<typeof TextBlock>;
 export type ThinkingBlock = z.infer<typeof ThinkingBlock>;
 export type ToolUseBlock = z.infer<typeof ToolUseBlock>;
 export type ToolResultBlock = z.infer<typeof ToolResultBlock>;
+export type ImageBlock = z.infer<typeof ImageBlock>;
 export type ContentBlock = z.infer<typeof ContentBlock>;
 
 /** One turn of the conversation. Tool results travel in `user` messages, as the Messages API does. */

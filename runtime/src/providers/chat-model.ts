@@ -12,12 +12,34 @@ export interface ToolDefinition {
   input_schema: Record<string, unknown>;
 }
 
-/** One model call. `metadata` is the run's trusted metadata (the mock provider reads its script there). */
+/** Sampling knobs; an absent field is "provider default", `0` is a value. Drivers drop what their API lacks. */
+export interface Sampling {
+  temperature?: number;
+  top_p?: number;
+  top_k?: number;
+  frequency_penalty?: number;
+  presence_penalty?: number;
+  seed?: number;
+  stop?: string[];
+}
+
+/** Reasoning effort hint; each driver maps it (Anthropic thinking budget, OpenAI reasoning_effort…). */
+export type Effort = "minimal" | "low" | "medium" | "high";
+
+/**
+ * One model call. `metadata` is the run's trusted metadata (the mock provider reads its script
+ * there). Thinking blocks in `messages` carry their signatures so drivers can echo them back.
+ */
 export interface ModelRequest {
   system: string;
+  /** Mark the system prompt cacheable (Anthropic `cache_control`); others ignore it. */
+  systemCacheable?: boolean;
   messages: readonly Message[];
   tools: readonly ToolDefinition[];
+  /** 0 = the driver's default. */
   maxTokens: number;
+  sampling?: Sampling;
+  effort?: Effort;
   metadata: Readonly<Record<string, unknown>>;
 }
 
@@ -32,9 +54,24 @@ export interface ModelCallOptions {
   signal: AbortSignal;
 }
 
-/** A model behind a provider. `stream` must stop promptly when `signal` aborts. */
+/** What a model can do; the loop refuses images before the call when `vision` is false. */
+export interface ModelCapabilities {
+  vision: boolean;
+  thinking: boolean;
+  promptCache: boolean;
+  parallelToolCalls: boolean;
+  /** Context window in tokens, for gauges and compaction; 0 when unknown. */
+  maxContextTokens: number;
+}
+
+/**
+ * A model behind a provider. `stream` must stop promptly when `signal` aborts. Failures are
+ * AppError `PROVIDER_ERROR` with `retryable` set from the status (429, 5xx, network: true;
+ * 400/401/403/404/422: false) and `details.status` / `details.retryAfterMs` when known.
+ */
 export interface ChatModel {
   readonly provider: string;
   readonly modelId: string;
+  readonly capabilities?: ModelCapabilities;
   stream(request: ModelRequest, options: ModelCallOptions): AsyncIterable<ModelStreamPart>;
 }

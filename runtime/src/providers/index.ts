@@ -2,7 +2,16 @@
  * providers/: the ChatModel port, the registry, and the provider adapters (mock now; the real
  * vendors arrive with the providers issue). May import domain/ only.
  */
-export type { ChatModel, ModelCallOptions, ModelRequest, ModelStreamPart, ToolDefinition } from "./chat-model.ts";
+export type {
+  ChatModel,
+  Effort,
+  ModelCallOptions,
+  ModelCapabilities,
+  ModelRequest,
+  ModelStreamPart,
+  Sampling,
+  ToolDefinition,
+} from "./chat-model.ts";
 export { ProviderRegistry } from "./registry.ts";
 export type { ChatModelFactory } from "./registry.ts";
 export { MOCK_MODELS, MockChatModel } from "./mock/mock-chat-model.ts";

@@ -63,7 +63,8 @@ export class RunEventWriter implements EventSink {
   }
 
   private async drain(): Promise<void> {
-    await Promise.resolve();
+    // Let the events of the current burst (a model's parts, a turn's results) join this batch.
+    await new Promise((resolve) => setImmediate(resolve));
     try {
       while (this.buffer.length > 0 && this.failure === null) {
         const batch = this.buffer;

@@ -1,5 +1,5 @@
 import { AppError, effectiveMaxIterations } from "../domain/index.ts";
-import type { Agent, Run, RunOutcome } from "../domain/index.ts";
+import type { Agent, Run, RunOutcome, StoredEvent } from "../domain/index.ts";
 import { replayTranscript, runLoop } from "../loop/index.ts";
 import type { LoopInput } from "../loop/index.ts";
 import { RunEventWriter } from "./run-event-writer.ts";
@@ -29,10 +29,11 @@ export class RunExecutor {
     this.runs.live.set(run.id, controller);
     if (this.runs.pendingCancels.delete(run.id)) controller.abort(new AppError("CANCELLED", "cancelled by API"));
     const started = performance.now();
-    const sink = await this.writerFor(run);
     let outcome: RunOutcome;
     try {
-      outcome = await this.loop(run, controller.signal, sink);
+      const events = await this.deps.store.listSessionEvents(run.session_id);
+      const sink = this.writerFor(run, events.filter((event) => event.run_id === run.id).at(-1)?.seq ?? 0);
+      outcome = await this.loop({ run, signal: controller.signal, sink, events });
       await sink.finish(outcome);
     } catch (error) {
       this.deps.logger.error({ err: error, run_id: run.id }, "run failed outside the loop");
@@ -44,19 +45,20 @@ export class RunExecutor {
     this.deps.metrics.runFinished(outcome.status, (performance.now() - started) / 1000);
   }
 
-  private async writerFor(run: Run): Promise<RunEventWriter> {
+  /** The run's event writer, continuing after its last stored seq. */
+  private writerFor(run: Run, lastSeq: number): RunEventWriter {
     return new RunEventWriter({
       runId: run.id,
       sessionId: run.session_id,
-      lastSeq: await this.deps.store.lastSeq(run.id),
+      lastSeq,
       log: this.deps.store,
       bus: this.deps.bus,
       onBatch: (count, seconds) => this.deps.metrics.eventBatch(count, seconds),
     });
   }
 
-  private async loop(run: Run, signal: AbortSignal, sink: RunEventWriter): Promise<RunOutcome> {
-    const events = await this.deps.store.listSessionEvents(run.session_id);
+  private async loop(options: { run: Run; signal: AbortSignal; sink: RunEventWriter; events: StoredEvent[] }): Promise<RunOutcome> {
+    const { run, signal, sink, events } = options;
     let input: LoopInput;
     try {
       const transcript = replayTranscript(events);

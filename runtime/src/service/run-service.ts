@@ -101,7 +101,12 @@ export class RunService {
   /** Replays a run's stored events after `fromSeq`, then follows it live until it ends. */
   async streamRun(runId: string, fromSeq: number, signal: AbortSignal): Promise<{ run: Run; events: AsyncIterable<StoredEvent> }> {
     const { run } = await this.getRun(runId);
-    return { run, events: streamRunEvents({ runId, fromSeq, signal, log: this.deps.store, bus: this.deps.bus, store: this.deps.store }) };
+    return { run, events: this.followRun(run.id, fromSeq, signal) };
+  }
+
+  /** The events of a run the caller already holds (just started), without reading its row again. */
+  followRun(runId: string, fromSeq: number, signal: AbortSignal): AsyncIterable<StoredEvent> {
+    return streamRunEvents({ runId, fromSeq, signal, log: this.deps.store, bus: this.deps.bus, store: this.deps.store });
   }
 
   async transcript(sessionId: string): Promise<{ session: Session; events: StoredEvent[] }> {

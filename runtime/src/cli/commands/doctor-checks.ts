@@ -60,22 +60,39 @@ function inUseBy(error: unknown): string | null {
   return IN_USE_PATTERN.exec(messageOf(error))?.[1] ?? null;
 }
 
-/** Which provider keys are set (never their values); each missing one is a ! with the export to run. */
+/**
+ * Which provider keys are set (never their values). A key that a configured agent's provider
+ * needs and that is missing is a ! with the export to run; the others are listed once.
+ */
 export function checkProviderKeys(config: Config): CheckResult[] {
   const entries = Object.entries(config.providerKeysPresent);
   const set = entries.filter(([, present]) => present).map(([name]) => name);
+  const needed = neededKeys(config);
+  const missingNeeded = needed.filter((name) => config.providerKeysPresent[name] !== true);
+  const unused = entries.filter(([name, present]) => !present && !needed.includes(name)).map(([name]) => name);
   const usesMockOnly = config.agents.every((agent) => agent.provider === "mock");
-  const note = usesMockOnly ? " (every agent uses the mock provider, which needs none)" : "";
-  const results: CheckResult[] = [
-    { status: "ok", label: "provider keys", text: `${set.length > 0 ? `set: ${set.join(", ")}` : "none set"}${note}` },
-  ];
-  const builtin: readonly string[] = BUILTIN_PROVIDER_KEYS;
-  for (const [name, present] of entries) {
-    if (present) continue;
-    const scope = builtin.includes(name) ? `for agents on ${name.replace(/_API_KEY$/, "").toLowerCase()}` : "for the providers that name it in api_key_env";
-    results.push({ status: "warn", label: "provider keys", text: `${name} is not set`, fix: `export ${name}=…   (${scope}; the mock provider needs none)` });
+  const parts = [set.length > 0 ? `set: ${set.join(", ")}` : "none set"];
+  if (usesMockOnly) parts.push("every agent uses the mock provider, which needs none");
+  if (unused.length > 0) parts.push(`not set (no agent needs them): ${unused.join(", ")}`);
+  const results: CheckResult[] = [{ status: "ok", label: "provider keys", text: parts.join("; ") }];
+  for (const name of missingNeeded) {
+    results.push({ status: "warn", label: "provider keys", text: `${name} is not set, and an agent's provider needs it`, fix: `export ${name}=…` });
   }
   return results;
+}
+
+/** The key variables the configured agents' providers read. */
+function neededKeys(config: Config): string[] {
+  const builtin: readonly string[] = BUILTIN_PROVIDER_KEYS;
+  const names = new Set<string>();
+  for (const agent of config.agents) {
+    const provider = agent.provider ?? "";
+    const custom = config.providers[provider]?.api_key_env;
+    const standard = `${provider.toUpperCase().replace(/-/g, "_")}_API_KEY`;
+    if (custom !== undefined) names.add(custom);
+    else if (builtin.includes(standard)) names.add(standard);
+  }
+  return [...names];
 }
 
 /** Tries to bind the listen address: free, in use (probably a running loomcycle), or not bindable. */

@@ -33,6 +33,14 @@ function listen(): Promise<{ server: Server; port: number }> {
 }
 
 describe("loomcycle doctor", () => {
+  it("warns, with the export to run, about a key an agent's provider needs", async () => {
+    writeFileSync(join(root, "loomcycle.yaml"), "agents:\n  writer:\n    provider: openai\n    model: gpt-x\n");
+    const fake = deps();
+    expect(await runCli(["doctor"], fake)).toBe(0);
+    expect(fake.out()).toContain("! provider keys: OPENAI_API_KEY is not set, and an agent's provider needs it");
+    expect(fake.out()).toContain("export OPENAI_API_KEY=…");
+  });
+
   it("exits 0 when every check passes, listing agents, store and keys", async () => {
     const fake = deps({ env: { ANTHROPIC_API_KEY: "sk-never-printed" } });
     expect(await runCli(["doctor"], fake)).toBe(0);
@@ -41,8 +49,8 @@ describe("loomcycle doctor", () => {
     expect(out).toContain("✓ agents: 1 agent (default)");
     expect(out).toContain("✓ store: fake store reachable");
     expect(out).toContain("✓ provider keys: set: ANTHROPIC_API_KEY");
-    expect(out).toContain("! provider keys: OPENAI_API_KEY is not set");
-    expect(out).toContain("export OPENAI_API_KEY=…");
+    expect(out).toContain("not set (no agent needs them): OPENAI_API_KEY");
+    expect(out).not.toContain("! provider keys");
     expect(out).toContain("✓ listen: 127.0.0.1:0 is free");
     expect(out).not.toContain("sk-never-printed");
   });

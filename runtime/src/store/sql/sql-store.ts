@@ -56,15 +56,12 @@ export class SqlStore implements Store {
     return rows[0] === undefined ? null : mapSessionRow(rows[0]);
   }
 
-  createRun(run: NewRun, firstEvents: readonly RunEvent[]): Promise<Run> {
-    return this.client.transaction(async (tx) => {
-      const params = [run.id, run.session_id, run.tenant_id, run.agent, run.agent_id, run.user_id, JSON.stringify(run.metadata)];
-      const rows = await tx.query<RunRow>(loadSql("insert_run"), params);
-      const tsMs = Date.now();
-      const events = firstEvents.map((event, index) => ({ run_id: run.id, session_id: run.session_id, seq: index + 1, ts_ms: tsMs, event }));
-      await this.insertEvents(tx, events);
-      return mapRunRow(onlyRow(rows, "insert_run"));
-    });
+  async createRun(run: NewRun, firstEvents: readonly RunEvent[]): Promise<Run> {
+    const tsMs = Date.now();
+    const events = firstEvents.map((event, index) => ({ run_id: run.id, session_id: run.session_id, seq: index + 1, ts_ms: tsMs, event }));
+    const params = [run.id, run.session_id, run.tenant_id, run.agent, run.agent_id, run.user_id, JSON.stringify(run.metadata), ...eventColumns(events)];
+    const rows = await this.client.query<RunRow>(loadSql("insert_run"), params);
+    return mapRunRow(onlyRow(rows, "insert_run"));
   }
 
   getRun(id: string): Promise<Run | null> {
@@ -101,12 +98,8 @@ export class SqlStore implements Store {
       usage.provider ?? null,
       usage.model ?? null,
     ];
-    return this.client.transaction(async (tx) => {
-      const rows = await tx.query<{ id: string }>(loadSql("finish_run"), params);
-      if (rows.length === 0) return false;
-      await this.insertEvents(tx, finalEvents);
-      return true;
-    });
+    const rows = await this.client.query<{ id: string }>(loadSql("finish_run"), [...params, ...eventColumns(finalEvents)]);
+    return rows.length > 0;
   }
 
   async heartbeat(ownerId: string): Promise<void> {

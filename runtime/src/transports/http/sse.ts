@@ -8,6 +8,8 @@ export class SseStream {
   private readonly reply: FastifyReply;
   private readonly keepalive: NodeJS.Timeout;
   private closed = false;
+  /** Frames written in the same turn of the event loop go out in one socket write. */
+  private pending = "";
 
   constructor(reply: FastifyReply, keepaliveMs: number) {
     this.reply = reply;
@@ -28,15 +30,24 @@ export class SseStream {
     this.write(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
-  /** Ends the response (idempotent). */
+  /** Ends the response (idempotent), sending what is still pending. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.keepalive);
-    this.reply.raw.end();
+    this.reply.raw.end(this.pending);
+    this.pending = "";
   }
 
   private write(chunk: string): void {
-    if (!this.closed) this.reply.raw.write(chunk);
+    if (this.closed) return;
+    if (this.pending === "") setImmediate(() => this.flush());
+    this.pending += chunk;
+  }
+
+  private flush(): void {
+    if (this.closed || this.pending === "") return;
+    this.reply.raw.write(this.pending);
+    this.pending = "";
   }
 }

@@ -83,7 +83,7 @@ interface AnswerInput {
 async function answerRun(input: AnswerInput): Promise<void> {
   const { reply, options, run, session } = input;
   const closed = abortOnClose(reply);
-  const { events } = await options.runs.streamRun(run.id, 0, closed);
+  const events = options.runs.followRun(run.id, 0, closed);
   if (wantsJson(input.request)) {
     await reply.send(await collectResult(run, events, options));
     return;
