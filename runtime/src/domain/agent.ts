@@ -6,6 +6,25 @@ export const HANDLE_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 /** Default loop cap, as in loomcycle (`max_iterations: 0` means this). */
 export const DEFAULT_MAX_ITERATIONS = 16;
 
+/** Sampling knobs, merged field by field (agent, then run). `0` is a value, absent is "provider default". */
+export const SamplingSpec = z.strictObject({
+  temperature: z.number().min(0).max(2).optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  top_k: z.number().int().min(0).optional(),
+  frequency_penalty: z.number().min(-2).max(2).optional(),
+  presence_penalty: z.number().min(-2).max(2).optional(),
+  seed: z.number().int().optional(),
+  stop: z.array(z.string()).max(16).optional(),
+});
+export type SamplingSpec = z.infer<typeof SamplingSpec>;
+
+/** The model tiers an agent may pick instead of pinning a model. */
+export const TIERS = ["low", "middle", "high"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** Most same-provider retries a policy may ask for (loomcycle's cap). */
+export const MAX_RETRY_ATTEMPTS = 5;
+
 /**
  * An agent definition: which model it uses, which tools it may call, its system prompt.
  * Field names follow loomcycle's AgentDef so yaml and markdown agents carry over.
@@ -15,6 +34,12 @@ export const AgentSpec = z.object({
   description: z.string().default(""),
   provider: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
+  /** Pick the model by tier instead of pinning provider + model (never both). */
+  tier: z.enum(TIERS).optional(),
+  effort: z.enum(["minimal", "low", "medium", "high"]).optional(),
+  sampling: SamplingSpec.optional(),
+  /** Same-provider retries for retryable failures (overrides the user tier's). */
+  retry_attempts: z.number().int().min(0).max(MAX_RETRY_ATTEMPTS).optional(),
   tools: z.array(z.string().min(1)).default([]),
   max_iterations: z.number().int().min(0).max(1_000_000).default(0),
   max_tokens: z.number().int().min(0).default(0),
@@ -35,4 +60,13 @@ export interface Agent extends AgentSpec {
 /** The loop cap the agent runs with (0 → the default). */
 export function effectiveMaxIterations(agent: AgentSpec): number {
   return agent.max_iterations > 0 ? agent.max_iterations : DEFAULT_MAX_ITERATIONS;
+}
+
+/** Merges sampling field by field: a field the override sets wins, `0` included. */
+export function mergeSampling(base: SamplingSpec | undefined, override: SamplingSpec | undefined): SamplingSpec | undefined {
+  if (base === undefined) return override;
+  if (override === undefined) return base;
+  const merged: SamplingSpec = { ...base };
+  for (const [key, value] of Object.entries(override)) if (value !== undefined) Object.assign(merged, { [key]: value });
+  return merged;
 }

@@ -18,11 +18,21 @@ export {
 } from "./message.ts";
 export type { Message } from "./message.ts";
 export { PERSISTED_ONLY, addUsage, emptyUsage, isTerminalEvent } from "./run-event.ts";
-export type { RunEvent, RunEventType, StopReason, StoredEvent, ToolUse, Usage } from "./run-event.ts";
+export type { ProviderFallback, RunEvent, RunEventType, StopReason, StoredEvent, ToolUse, Usage } from "./run-event.ts";
 export { TERMINAL_STATUSES } from "./run.ts";
 export type { Run, RunOutcome, RunStatus, Session } from "./run.ts";
 export { newId } from "./ids.ts";
-export { AgentSpec, DEFAULT_MAX_ITERATIONS, HANDLE_PATTERN, effectiveMaxIterations } from "./agent.ts";
-export type { Agent, AgentSource } from "./agent.ts";
+export {
+  AgentSpec,
+  DEFAULT_MAX_ITERATIONS,
+  HANDLE_PATTERN,
+  MAX_RETRY_ATTEMPTS,
+  SamplingSpec,
+  TIERS,
+  effectiveMaxIterations,
+  mergeSampling,
+} from "./agent.ts";
+export type { Agent, AgentSource, Tier } from "./agent.ts";
 export { silentLogger } from "./logger.ts";
 export type { Logger } from "./logger.ts";
+export { sleep } from "./sleep.ts";

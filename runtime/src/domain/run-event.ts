@@ -23,6 +23,18 @@ export interface ToolUse {
   input: Record<string, unknown>;
 }
 
+/** Why and where a run moved from one provider to another (loomcycle's `fallback` payload). */
+export interface ProviderFallback {
+  failed_provider: string;
+  failed_model: string;
+  new_provider: string;
+  new_model: string;
+  attempt: number;
+  user_tier: string;
+  reason: string;
+  cause_error: string;
+}
+
 export type StopReason = "end_turn" | "max_iterations" | "max_tokens" | "stop_sequence" | "cancelled";
 
 export type RunEvent =
@@ -36,6 +48,16 @@ export type RunEvent =
   | { type: "tool_call"; tool_use: ToolUse }
   | { type: "tool_result"; tool_use: ToolUse; text: string; is_error: boolean }
   | { type: "usage"; usage: Usage }
+  /** The loop waits, then calls the same provider again; the failed attempt's output is void. */
+  | { type: "retry"; retry: { provider: string; attempt: number; wait_ms: number; reason: "retry-after header" | "exponential backoff"; cause_error: string } }
+  /** The loop moved to another provider/model mid-run; the failed attempt's output is void. */
+  | { type: "provider_fallback"; fallback: ProviderFallback }
+  /** Prompt caches of the provider left behind are lost (text says why). */
+  | { type: "cache_invalidated"; text: string }
+  /** Reasoning/thinking blocks were stripped from the history for the new provider. */
+  | { type: "reasoning_invalidated"; text: string }
+  /** A thinking-class model was swapped for its non-thinking sibling. */
+  | { type: "model_downgraded"; text: string }
   | { type: "done"; stop_reason: StopReason; usage: Usage }
   | { type: "error"; error: string; code?: string };
 

@@ -5,5 +5,5 @@
 export { runLoop } from "./run-loop.ts";
 export { replayTranscript } from "./replay.ts";
 export type { ReplayedTranscript } from "./replay.ts";
-export type { EventSink, LoopInput, LoopLimits, LoopRun } from "./types.ts";
+export type { EventSink, FallbackStep, LoopInput, LoopLimits, LoopRun, ModelRoute } from "./types.ts";
 export type { NextStep } from "./next-step.ts";

@@ -46,6 +46,11 @@ class ReplayState {
       case "usage":
         this.closeTurn();
         return;
+      case "retry":
+      case "provider_fallback":
+        // The attempt that failed streamed output the model never finished: it is void.
+        this.pendingAssistant = [];
+        return;
       case "tool_result":
         this.addToolResult({ type: "tool_result", tool_use_id: event.tool_use.id, text: event.text, is_error: event.is_error });
         return;

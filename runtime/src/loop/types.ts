@@ -1,5 +1,5 @@
-import type { Message, RunEvent } from "../domain/index.ts";
-import type { ChatModel } from "../providers/index.ts";
+import type { AppError, Message, RunEvent } from "../domain/index.ts";
+import type { ChatModel, Effort, Sampling } from "../providers/index.ts";
 import type { Tool } from "../tools/index.ts";
 
 /**
@@ -28,10 +28,37 @@ export interface LoopLimits {
   idleTimeoutMs: number;
 }
 
+/** Where the loop goes after a failed call: another model, and what to tell the stream. */
+export interface FallbackStep {
+  model: ChatModel;
+  reason: string;
+  /** Set when a thinking-class model was swapped for its non-thinking sibling. */
+  downgradedFrom?: string;
+}
+
+/**
+ * How the loop picks models and recovers from their failures. The service's router implements
+ * it from the agent's pin or tier, the user tier's policy and provider health.
+ */
+export interface ModelRoute {
+  readonly userTier: string;
+  /** The model to call now. */
+  current(): ChatModel;
+  /** The wait before same-provider retry number `attempt` (1-based), or null when retries are used up. */
+  retryDelayMs(attempt: number, error: AppError): number | null;
+  /** Marks the current model failed and moves to the next candidate, or null when there is none. */
+  fallback(error: AppError, context: { hasAssistantTurns: boolean }): FallbackStep | null;
+  /** A call succeeded: its provider is healthy again. */
+  succeeded(model: ChatModel): void;
+}
+
 /** Everything one execution of the loop needs; the state comes from the stored transcript. */
 export interface LoopInput {
   run: LoopRun;
+  /** The model when there is no route (tests, single-model runs). */
   model: ChatModel;
+  /** Retries and fallback; without one, a failed call fails the run. */
+  route?: ModelRoute;
   system: string;
   /** The conversation so far, rebuilt from the transcript, ending with the new user turn. */
   history: Message[];
@@ -40,6 +67,8 @@ export interface LoopInput {
   /** Model calls this run already completed (non-zero when a run resumes). */
   iterationsDone: number;
   maxTokens: number;
+  sampling?: Sampling;
+  effort?: Effort;
   metadata: Readonly<Record<string, unknown>>;
   sink: EventSink;
   signal: AbortSignal;

@@ -1,4 +1,4 @@
-import { AppError, messageText } from "../../domain/index.ts";
+import { AppError, messageText, sleep } from "../../domain/index.ts";
 import type { Message, Usage } from "../../domain/index.ts";
 import type { ChatModel, ModelCallOptions, ModelRequest, ModelStreamPart } from "../chat-model.ts";
 import { parseMockScript, stepToolCalls } from "./mock-script.ts";
@@ -32,7 +32,7 @@ export class MockChatModel implements ChatModel {
   }
 
   async *stream(request: ModelRequest, options: ModelCallOptions): AsyncIterable<ModelStreamPart> {
-    await delay(this.options.latencyMs, options.signal);
+    await sleep(this.options.latencyMs, options.signal);
     if ((this.options.random ?? Math.random)() < this.options.failRate) {
       throw new AppError("PROVIDER_ERROR", "mock: injected failure (LOOMCYCLE_MOCK_FAIL_RATE)", { retryable: true });
     }
@@ -92,19 +92,4 @@ function lastUserText(messages: readonly Message[]): string {
 /** Splits text into word-sized deltas so streaming is visible. */
 function* textParts(text: string): Iterable<ModelStreamPart> {
   for (const piece of text.match(/\S+\s*|\s+/g) ?? []) yield { type: "text-delta", text: piece };
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
