@@ -12,7 +12,7 @@ import { newId } from "./domain/index.ts";
 import type { Logger } from "./domain/index.ts";
 import { MOCK_MODELS, MockChatModel, ProviderRegistry } from "./providers/index.ts";
 import { InProcessEventBus, InProcessRunQueue } from "./queue/index.ts";
-import { AgentCatalog, RunExecutor, RunService } from "./service/index.ts";
+import { AgentCatalog, ProviderHealth, RunExecutor, RunService } from "./service/index.ts";
 import type { ServiceDeps } from "./service/index.ts";
 import { createPgliteStore, createPostgresStore } from "./store/index.ts";
 import type { Store } from "./store/index.ts";
@@ -54,6 +54,9 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     bus: new InProcessEventBus(),
     agents: new AgentCatalog(config.agents),
     providers: buildProviders(config),
+    routing: config.routing,
+    aliases: config.models,
+    health: new ProviderHealth(),
     tools: buildTools(),
     limits: {
       toolParallelism: config.limits.toolParallelism,

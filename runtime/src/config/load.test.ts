@@ -89,11 +89,44 @@ describe("loadConfig", () => {
   });
 
   it("warns about loomcycle keys and agent fields it does not support yet", () => {
-    const file = write("loomcycle.yaml", `tiers:\n  low: []\nagents:\n  helper:\n    ${ECHO}\n    effort: high\n`);
+    const file = write("loomcycle.yaml", `mcp_servers:\n  x: {}\nagents:\n  helper:\n    ${ECHO}\n    memory_scopes: [user]\n`);
     const config = load();
     expect(config.configFile).toBe(file);
-    expect(config.warnings).toContain(`${file}: key \`tiers\` is not supported yet and is ignored`);
-    expect(config.warnings).toContain(`${file}:7:5: agents.helper.effort: field is not supported yet and is ignored`);
+    expect(config.warnings).toContain(`${file}: key \`mcp_servers\` is not supported yet and is ignored`);
+    expect(config.warnings).toContain(`${file}:7:5: agents.helper.memory_scopes: field is not supported yet and is ignored`);
+  });
+
+  it("resolves model aliases in tiers and builds user tiers over the library tiers", () => {
+    write(
+      "loomcycle.yaml",
+      [
+        "models:",
+        "  fast: { provider: openai, model: gpt-mini }",
+        "provider_priority: [anthropic, openai]",
+        "tiers:",
+        "  low: [fast, { provider: anthropic, model: haiku }]",
+        "user_tiers:",
+        "  premium: { retry_attempts: 4, fallback_on_error: false }",
+        "agents:",
+        "  cheap: { tier: low }",
+      ].join("\n"),
+    );
+    const config = load();
+    expect(config.routing.userTiers["premium"]).toMatchObject({
+      retryAttempts: 4,
+      fallbackOnError: false,
+      providerPriority: ["anthropic", "openai"],
+      tiers: { low: [{ provider: "openai", model: "gpt-mini" }, { provider: "anthropic", model: "haiku" }] },
+    });
+    expect(config.routing.userTiers["default"]).toMatchObject({ retryAttempts: 2, fallbackOnError: true });
+    expect(config.agents.find((agent) => agent.name === "cheap")).toMatchObject({ tier: "low" });
+  });
+
+  it("refuses an unknown alias in a tier, and an agent with both a pin and a tier, at their lines", () => {
+    const file = write("loomcycle.yaml", "tiers:\n  low: [nope]\nagents:\n  both: { provider: mock, model: mock-echo, tier: low }\n");
+    const message = loadError().message;
+    expect(message).toContain(`${file}:2:9: tiers.low.0: unknown model alias "nope"; define it under models:`);
+    expect(message).toContain(`${file}:4:3: agents.both: set either provider and model, or tier, not both`);
   });
 
   it("names an explicitly given config file that does not exist", () => {
@@ -194,7 +227,7 @@ describe("loadConfig", () => {
   });
 
   it("checks the key variables named by providers.*.api_key_env", () => {
-    write("loomcycle.yaml", "providers:\n  corp:\n    driver: openai-compatible\n    api_key_env: CORP_KEY\n");
+    write("loomcycle.yaml", "providers:\n  corp:\n    driver: openai\n    api_key_env: CORP_KEY\n");
     expect(load({ env: { CORP_KEY: "x" } }).providerKeysPresent["CORP_KEY"]).toBe(true);
   });
 

@@ -1,3 +1,4 @@
+import { buildRouting } from "./build-routing.ts";
 import type { Agent } from "../domain/index.ts";
 import { deepFreeze } from "./deep-freeze.ts";
 import { readEnv } from "./env.ts";
@@ -51,9 +52,10 @@ export function loadConfig(options: LoadConfigOptions): Config {
   const markdown = agentsDir === null ? [] : readAgentsDir({ dir: agentsDir, issues, warnings });
   const agents = mergeAgents({ markdown, config: configFile, issues });
   const listen = resolveListen({ settings, flags, issues });
+  const routing = buildRouting({ configFile, issues });
   if (issues.length > 0) throw configInvalidError(issues);
   return deepFreeze(
-    assemble({ settings, listen, configFile, agents, warnings, env, cwd, dataDirFlag: flags.dataDir, agentsDir }),
+    assemble({ settings, listen, configFile, agents, warnings, env, cwd, dataDirFlag: flags.dataDir, agentsDir, routing }),
   );
 }
 
@@ -85,6 +87,7 @@ interface AssembleOptions {
   cwd: string;
   dataDirFlag: string | undefined;
   agentsDir: string | null;
+  routing: Config["routing"];
 }
 
 function assemble(options: AssembleOptions): Config {
@@ -100,6 +103,7 @@ function assemble(options: AssembleOptions): Config {
     agents: options.agents,
     providers,
     models: data?.models ?? {},
+    routing: options.routing,
     ...tuning(settings),
     baseUrl: settings.LOOMCYCLE_BASE_URL ?? localUrl(options.listen),
     providerKeysPresent: providerKeysPresent({ env, providers }),

@@ -40,9 +40,8 @@ export function mergeAgents(options: {
   }
   if (options.config?.data) overlayConfigAgents({ config: options.config, merged, issues: options.issues });
   for (const { agent, file, position } of merged.values()) {
-    if (agent.provider !== undefined && agent.model !== undefined) continue;
-    const message = "set provider and model (e.g. `provider: mock` and `model: mock-echo`)";
-    options.issues.push({ file, ...position, path: `agents.${agent.name}`, message });
+    const message = modelChoiceProblem(agent);
+    if (message !== null) options.issues.push({ file, ...position, path: `agents.${agent.name}`, message });
   }
   const agents = [...merged.values()].map((entry) => entry.agent);
   if (!merged.has("default")) agents.push(BUILTIN_DEFAULT_AGENT);
@@ -85,4 +84,14 @@ function pickFields(entry: object, fields: readonly string[]): Record<string, un
     if (field !== "name" && field in entry) picked[field] = (entry as Record<string, unknown>)[field];
   }
   return picked;
+}
+
+/** An agent pins provider + model, or picks a tier: never both, never half a pin, never neither. */
+function modelChoiceProblem(agent: Agent): string | null {
+  const pinned = agent.provider !== undefined || agent.model !== undefined;
+  if (pinned && agent.tier !== undefined) return "set either provider and model, or tier, not both";
+  if (agent.tier !== undefined) return null;
+  if (agent.provider !== undefined && agent.model !== undefined) return null;
+  if (pinned) return "set both provider and model (a half pin), or use tier";
+  return "set provider and model (e.g. `provider: mock` and `model: mock-echo`), or tier";
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { AgentSpec } from "../domain/index.ts";
-import type { Agent } from "../domain/index.ts";
+import { AgentSpec, MAX_RETRY_ATTEMPTS, TIERS } from "../domain/index.ts";
+import type { Agent, Tier } from "../domain/index.ts";
 
 /**
  * The configuration schema: the `loomcycle.yaml` file (loomcycle's keys, so configs carry over)
@@ -12,7 +12,7 @@ export const FileAgent = AgentSpec.omit({ name: true }).extend({ name: z.string(
 
 /** A provider under `providers:` (loomcycle shape; drivers arrive with the providers issue). */
 export const FileProvider = z.object({
-  driver: z.string().min(1),
+  driver: z.enum(["anthropic", "openai", "deepseek", "gemini", "ollama", "mock", "code-js"]),
   base_url: z.string().url().optional(),
   api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name").optional(),
   max_concurrent: z.number().int().min(0).optional(),
@@ -21,6 +21,23 @@ export const FileProvider = z.object({
 
 /** A `models:` alias. */
 export const FileModelAlias = z.object({ provider: z.string().min(1), model: z.string().min(1) });
+
+/** A tier candidate: a `models:` alias, or an explicit provider + model. */
+export const FileCandidate = z.union([z.string().min(1), FileModelAlias]);
+
+const FileTiers = z.partialRecord(z.enum(TIERS), z.array(FileCandidate));
+
+/** A `user_tiers:` entry: the routing policy a caller picks per run with `user_tier`. */
+export const FileUserTier = z.object({
+  provider_priority: z.array(z.string().min(1)).optional(),
+  tiers: FileTiers.optional(),
+  fallback_on_error: z.boolean().default(true),
+  max_fallback_attempts: z.number().int().min(0).max(16).default(3),
+  retry_attempts: z.number().int().min(0).max(MAX_RETRY_ATTEMPTS).default(2),
+  rate_limit_cooldown_ms: z.number().int().min(0).default(30_000),
+});
+
+export type FileUserTier = z.infer<typeof FileUserTier>;
 
 /** A `volumes:` entry (used by the file tools of a later issue; accepted and kept now). */
 export const FileVolume = z.object({ path: z.string().min(1), read_only: z.boolean().default(true) }).loose();
@@ -35,11 +52,30 @@ export const ConfigFile = z
     providers: z.record(z.string(), FileProvider).default({}),
     models: z.record(z.string(), FileModelAlias).default({}),
     volumes: z.record(z.string(), FileVolume).default({}),
+    provider_priority: z.array(z.string().min(1)).default([]),
+    tiers: FileTiers.default({}),
+    user_tiers: z.record(z.string(), FileUserTier).default({}),
   })
   .loose();
 export type ConfigFile = z.infer<typeof ConfigFile>;
 
 export type ProviderConfig = z.infer<typeof FileProvider>;
+
+/** A concrete model: aliases are resolved at load time. */
+export interface ModelRef {
+  provider: string;
+  model: string;
+}
+
+/** A routing policy (a `user_tiers:` entry, or the built-in `default`). */
+export interface UserTierPolicy {
+  providerPriority: readonly string[];
+  tiers: Readonly<Partial<Record<Tier, readonly ModelRef[]>>>;
+  fallbackOnError: boolean;
+  maxFallbackAttempts: number;
+  retryAttempts: number;
+  rateLimitCooldownMs: number;
+}
 
 /** The resolved, frozen configuration `main.ts` passes down. */
 export interface Config {
@@ -54,6 +90,8 @@ export interface Config {
   agents: readonly Agent[];
   providers: Readonly<Record<string, ProviderConfig>>;
   models: Readonly<Record<string, { provider: string; model: string }>>;
+  /** Tiers and user tiers with aliases resolved; always has a `default` user tier. */
+  routing: { userTiers: Readonly<Record<string, UserTierPolicy>> };
   limits: {
     maxRequestBytes: number;
     sseKeepaliveMs: number;

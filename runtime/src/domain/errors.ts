@@ -27,6 +27,8 @@ export type ErrorCode =
   | "PROVIDER_ERROR"
   /** The model stream produced no first byte, or stalled, past its timeout. */
   | "PROVIDER_TIMEOUT"
+  /** No provider can serve the request now (every candidate is unknown, unkeyed or cooling down). */
+  | "UNAVAILABLE"
   /** The run was cancelled by a caller. */
   | "CANCELLED"
   /** An invariant broke; the message is logged, never shown to callers. */

@@ -20,7 +20,7 @@ export type { Message } from "./message.ts";
 export { PERSISTED_ONLY, addUsage, emptyUsage, isTerminalEvent } from "./run-event.ts";
 export type { ProviderFallback, RunEvent, RunEventType, StopReason, StoredEvent, ToolUse, Usage } from "./run-event.ts";
 export { TERMINAL_STATUSES } from "./run.ts";
-export type { Run, RunOutcome, RunStatus, Session } from "./run.ts";
+export type { Run, RunOptions, RunOutcome, RunStatus, Session } from "./run.ts";
 export { newId } from "./ids.ts";
 export {
   AgentSpec,

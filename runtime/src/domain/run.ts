@@ -1,3 +1,4 @@
+import type { SamplingSpec } from "./agent.ts";
 import type { StopReason, Usage } from "./run-event.ts";
 
 /** Run lifecycle: queued → running → completed | failed | cancelled | interrupted. */
@@ -29,12 +30,20 @@ export interface Run {
   error: string | null;
   usage: Usage;
   metadata: Record<string, unknown>;
+  /** Caller options the worker applies: the user tier (routing policy) and sampling overrides. */
+  options: RunOptions;
   created_at: Date;
   started_at: Date | null;
   completed_at: Date | null;
   heartbeat_at: Date | null;
   /** The process executing the run, while it runs. */
   owner_id: string | null;
+}
+
+/** Per-run options a caller sets; stored with the run. */
+export interface RunOptions {
+  user_tier?: string;
+  sampling?: SamplingSpec;
 }
 
 /** How a run ended, as recorded on its row. */

@@ -19,6 +19,11 @@ export class ProviderRegistry {
     return [...this.factories.keys()];
   }
 
+  /** Whether this provider is registered and serves this model (without building it twice). */
+  has(provider: string, modelId: string): boolean {
+    return this.factories.get(provider)?.(modelId) != null;
+  }
+
   resolve(provider: string, modelId: string): ChatModel {
     const factory = this.factories.get(provider);
     if (factory === undefined) {

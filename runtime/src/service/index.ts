@@ -6,4 +6,6 @@ export { RunService } from "./run-service.ts";
 export type { RunView } from "./run-service.ts";
 export { RunExecutor } from "./run-executor.ts";
 export { AgentCatalog } from "./agent-catalog.ts";
+export { ProviderHealth } from "./provider-health.ts";
+export { ModelRouter, resolveCandidates } from "./model-router.ts";
 export type { ContinueSessionRequest, RunLimits, RunMetrics, ServiceDeps, StartRunRequest } from "./types.ts";

@@ -1,7 +1,8 @@
-import { AppError, effectiveMaxIterations } from "../domain/index.ts";
+import { AppError, effectiveMaxIterations, mergeSampling } from "../domain/index.ts";
 import type { Agent, Run, RunOutcome, StoredEvent } from "../domain/index.ts";
 import { replayTranscript, runLoop } from "../loop/index.ts";
 import type { LoopInput } from "../loop/index.ts";
+import { ModelRouter } from "./model-router.ts";
 import { RunEventWriter } from "./run-event-writer.ts";
 import type { RunService } from "./run-service.ts";
 import type { ServiceDeps } from "./types.ts";
@@ -82,10 +83,18 @@ export class RunExecutor {
     done: number;
   }): LoopInput {
     const { run, agent } = input;
+    const userTier = run.options.user_tier ?? "default";
+    const policy = this.deps.routing.userTiers[userTier] ?? this.deps.routing.userTiers["default"];
+    if (policy === undefined) throw new AppError("INVALID_ARGUMENT", `unknown user tier "${userTier}"`);
+    const route = new ModelRouter({ agent, userTier, policy, aliases: this.deps.aliases, registry: this.deps.providers, health: this.deps.health });
+    const sampling = mergeSampling(agent.sampling, run.options.sampling);
     const metadata = agent.mock_script !== undefined && run.metadata["mock_script"] === undefined ? { ...run.metadata, mock_script: agent.mock_script } : run.metadata;
     return {
       run: { id: run.id, sessionId: run.session_id, agent: agent.name, agentId: run.agent_id, userId: run.user_id },
-      model: this.deps.providers.resolve(agent.provider ?? "", agent.model ?? ""),
+      model: route.current(),
+      route,
+      ...(sampling ? { sampling } : {}),
+      ...(agent.effort ? { effort: agent.effort } : {}),
       system: agent.system_prompt,
       history: input.history,
       tools: this.deps.tools.select(agent.tools),

@@ -1,5 +1,6 @@
 import { AppError, TERMINAL_STATUSES, newId } from "../domain/index.ts";
-import type { Run, RunEvent, Session, StoredEvent } from "../domain/index.ts";
+import type { Agent, Run, RunEvent, Session, StoredEvent } from "../domain/index.ts";
+import { resolveCandidates } from "./model-router.ts";
 import type { ContinueSessionRequest, ServiceDeps, StartRunRequest } from "./types.ts";
 import { streamRunEvents } from "./stream-run-events.ts";
 
@@ -30,7 +31,7 @@ export class RunService {
   /** Validates, persists the run with its input and system prompt, then enqueues it. */
   async startRun(request: StartRunRequest): Promise<{ run: Run; session: Session }> {
     const agent = this.deps.agents.get(request.agent);
-    this.deps.providers.resolve(agent.provider ?? "", agent.model ?? "");
+    this.checkRoute(agent, request.options?.user_tier);
     const session = request.session_id === undefined ? null : await this.requireIdleSession(request.session_id);
     await this.requireFreeAgentId(request.agent_id);
     const created =
@@ -54,6 +55,7 @@ export class RunService {
         agent_id: request.agent_id ?? newId("agt"),
         user_id: request.user_id ?? created.user_id,
         metadata: request.metadata ?? {},
+        options: request.options ?? {},
       },
       firstEvents,
     );
@@ -112,6 +114,17 @@ export class RunService {
   async transcript(sessionId: string): Promise<{ session: Session; events: StoredEvent[] }> {
     const session = await this.requireSession(sessionId);
     return { session, events: await this.deps.store.listSessionEvents(sessionId) };
+  }
+
+  /** Refuses, before any write, a run whose user tier is unknown or whose agent no provider can serve. */
+  private checkRoute(agent: Agent, userTier: string | undefined): void {
+    const name = userTier ?? "default";
+    const policy = this.deps.routing.userTiers[name];
+    if (policy === undefined) {
+      const known = Object.keys(this.deps.routing.userTiers).sort().join(", ");
+      throw new AppError("INVALID_ARGUMENT", `user_tier: unknown user tier "${name}"; configured: ${known}`, { details: { field: "user_tier" } });
+    }
+    resolveCandidates({ agent, userTier: name, policy, aliases: this.deps.aliases, registry: this.deps.providers, health: this.deps.health });
   }
 
   private async requireSession(sessionId: string): Promise<Session> {

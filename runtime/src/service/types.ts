@@ -1,9 +1,11 @@
-import type { Logger, Segment } from "../domain/index.ts";
+import type { Config } from "../config/index.ts";
+import type { Logger, RunOptions, Segment } from "../domain/index.ts";
 import type { ProviderRegistry } from "../providers/index.ts";
 import type { RunEventBus, RunQueue } from "../queue/index.ts";
 import type { Store } from "../store/index.ts";
 import type { ToolRegistry } from "../tools/index.ts";
 import type { AgentCatalog } from "./agent-catalog.ts";
+import type { ProviderHealth } from "./provider-health.ts";
 
 /** Counters the service reports; main.ts backs them with prom-client. */
 export interface RunMetrics {
@@ -30,6 +32,10 @@ export interface ServiceDeps {
   bus: RunEventBus;
   agents: AgentCatalog;
   providers: ProviderRegistry;
+  /** User tiers (routing policies) and model aliases, from the config. */
+  routing: Config["routing"];
+  aliases: Config["models"];
+  health: ProviderHealth;
   tools: ToolRegistry;
   limits: RunLimits;
   logger: Logger;
@@ -47,6 +53,8 @@ export interface StartRunRequest {
   agent_id?: string;
   tenant_id?: string;
   metadata?: Record<string, unknown>;
+  /** The routing policy (a configured user tier) and sampling overrides for this run. */
+  options?: RunOptions;
 }
 
 /** A request to continue a session with a new user turn. */

@@ -1,4 +1,4 @@
-import type { Run, RunEvent, RunOutcome, RunStatus, Session, StoredEvent } from "../domain/index.ts";
+import type { Run, RunEvent, RunOptions, RunOutcome, RunStatus, Session, StoredEvent } from "../domain/index.ts";
 
 /**
  * Storage ports the core uses. No driver type leaks through them; every adapter (Postgres via
@@ -20,6 +20,7 @@ export interface NewRun {
   agent_id: string;
   user_id: string | null;
   metadata: Record<string, unknown>;
+  options?: RunOptions;
 }
 
 export interface RunFilter {

@@ -43,6 +43,14 @@ describe("HTTP errors: bad input gets a clear 4xx, never a 500", () => {
     expect(narrowing).toEqual({ status: 400, body: { code: "invalid_argument", error: "tools: not supported by this runtime yet" } });
   });
 
+  it("refuses an unknown user_tier and out-of-range sampling, naming the field", async () => {
+    const tier = await post(`${runtime.url}/v1/runs`, JSON.stringify({ agent: "default", prompt: "x", user_tier: "gold" }));
+    expect(tier).toEqual({ status: 400, body: { code: "invalid_argument", error: 'user_tier: unknown user tier "gold"; configured: default' } });
+    const sampling = await post(`${runtime.url}/v1/runs`, JSON.stringify({ agent: "default", prompt: "x", sampling: { temperature: 3 } }));
+    expect(sampling.status).toBe(400);
+    expect(sampling.body.error).toMatch(/^sampling\.temperature: /);
+  });
+
   it("answers invalid JSON with 400 invalid_json", async () => {
     const { status, body } = await post(`${runtime.url}/v1/runs`, "{not json");
     expect(status).toBe(400);

@@ -25,6 +25,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     agentsDir: null,
     providers: {},
     models: {},
+    routing: {
+      userTiers: {
+        default: { providerPriority: [], tiers: {}, fallbackOnError: true, maxFallbackAttempts: 3, retryAttempts: 2, rateLimitCooldownMs: 30_000 },
+      },
+    },
     limits: { maxRequestBytes: 1024 * 1024, sseKeepaliveMs: 20_000, toolParallelism: 8, maxConcurrentRuns: 64 },
     provider: { headerTimeoutMs: 10_000, idleTimeoutMs: 10_000 },
     heartbeat: { intervalMs: 1_000, staleAfterMs: 60_000 },

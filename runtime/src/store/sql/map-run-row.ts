@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { AppError } from "../../domain/index.ts";
-import type { Run, RunStatus, StopReason, Usage } from "../../domain/index.ts";
+import { AppError, SamplingSpec } from "../../domain/index.ts";
+import type { Run, RunOptions, RunStatus, StopReason, Usage } from "../../domain/index.ts";
 
 /** A `runs` row as both drivers return it (`pg` gives bigint columns as strings). */
 export interface RunRow {
@@ -20,6 +20,7 @@ export interface RunRow {
   provider: string | null;
   model: string | null;
   metadata: unknown;
+  options?: unknown;
   created_at: Date;
   started_at: Date | null;
   completed_at: Date | null;
@@ -28,6 +29,7 @@ export interface RunRow {
 }
 
 const Metadata = z.record(z.string(), z.unknown());
+const Options = z.object({ user_tier: z.string().optional(), sampling: SamplingSpec.optional() });
 
 function mapUsage(row: RunRow): Usage {
   return {
@@ -45,6 +47,12 @@ function parseMetadata(row: RunRow): Record<string, unknown> {
   if (!parsed.success) {
     throw new AppError("INTERNAL", `run ${row.id} has metadata that is not a JSON object`, { cause: parsed.error });
   }
+  return parsed.data;
+}
+
+function parseOptions(row: RunRow): RunOptions {
+  const parsed = Options.safeParse(row.options ?? {});
+  if (!parsed.success) throw new AppError("INTERNAL", `run ${row.id} has options that do not parse`, { cause: parsed.error });
   return parsed.data;
 }
 
@@ -66,6 +74,7 @@ export function mapRunRow(row: RunRow): Run {
     error: row.error,
     usage: mapUsage(row),
     metadata: parseMetadata(row),
+    options: parseOptions(row),
     created_at: row.created_at,
     started_at: row.started_at,
     completed_at: row.completed_at,

@@ -59,7 +59,8 @@ export class SqlStore implements Store {
   async createRun(run: NewRun, firstEvents: readonly RunEvent[]): Promise<Run> {
     const tsMs = Date.now();
     const events = firstEvents.map((event, index) => ({ run_id: run.id, session_id: run.session_id, seq: index + 1, ts_ms: tsMs, event }));
-    const params = [run.id, run.session_id, run.tenant_id, run.agent, run.agent_id, run.user_id, JSON.stringify(run.metadata), ...eventColumns(events)];
+    const identity = [run.id, run.session_id, run.tenant_id, run.agent, run.agent_id, run.user_id, JSON.stringify(run.metadata)];
+    const params = [...identity, ...eventColumns(events), JSON.stringify(run.options ?? {})];
     const rows = await this.client.query<RunRow>(loadSql("insert_run"), params);
     return mapRunRow(onlyRow(rows, "insert_run"));
   }

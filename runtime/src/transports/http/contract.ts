@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HANDLE_PATTERN, Segment } from "../../domain/index.ts";
+import { HANDLE_PATTERN, SamplingSpec, Segment } from "../../domain/index.ts";
 import type { Run, Session, StoredEvent } from "../../domain/index.ts";
 
 /**
@@ -15,13 +15,11 @@ const NOT_YET = [
   "tools",
   "allowed_hosts",
   "web_search_filter",
-  "user_tier",
   "user_bearer",
   "user_credentials",
   "parent_context",
   "run_timeout_seconds",
   "interactive",
-  "sampling",
   "compaction",
 ] as const;
 
@@ -34,6 +32,8 @@ const RunInputFields = {
   agent_id: Handle.optional(),
   tenant_id: Handle.optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  user_tier: z.string().min(1).optional(),
+  sampling: SamplingSpec.optional(),
   ...notYetFields,
 };
 

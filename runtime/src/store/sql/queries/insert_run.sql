@@ -4,10 +4,11 @@
 -- $1 text: id; $2 text: session_id; $3 text: tenant_id; $4 text: agent; $5 text: agent_id;
 -- $6 text|null: user_id; $7 text: metadata as JSON text;
 -- $8 text[]: run_id; $9 int[]: seq; $10 text[]: session_id; $11 text[]: ts as ISO-8601;
--- $12 text[]: event type; $13 text[]: the whole RunEvent as JSON text.
+-- $12 text[]: event type; $13 text[]: the whole RunEvent as JSON text;
+-- $14 text: run options (user tier, sampling) as JSON text.
 with run as (
-  insert into runs (id, session_id, tenant_id, agent, agent_id, user_id, status, metadata)
-  values ($1::text, $2::text, $3::text, $4::text, $5::text, $6::text, 'queued', $7::text::jsonb)
+  insert into runs (id, session_id, tenant_id, agent, agent_id, user_id, status, metadata, options)
+  values ($1::text, $2::text, $3::text, $4::text, $5::text, $6::text, 'queued', $7::text::jsonb, $14::text::jsonb)
   returning *
 ), first_events as (
   insert into events (run_id, seq, session_id, ts, type, payload)

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { AppError } from "../../../domain/index.ts";
-import type { Run, Session, StoredEvent } from "../../../domain/index.ts";
+import type { Run, SamplingSpec, Session, StoredEvent } from "../../../domain/index.ts";
 import type { HttpAppOptions } from "../types.ts";
 import { ContinueRequest, RunRequest, inputSegments, toRunStatus, unsupportedField } from "../contract.ts";
 import type { RunResultResponse } from "../contract.ts";
@@ -53,6 +53,7 @@ function runInput(body: ContinueRequest): {
   agent_id?: string;
   tenant_id?: string;
   metadata?: Record<string, unknown>;
+  options?: { user_tier?: string; sampling?: SamplingSpec };
 } {
   const unsupported = unsupportedField(body);
   if (unsupported !== null) {
@@ -68,7 +69,14 @@ function runInput(body: ContinueRequest): {
     ...(body.agent_id ? { agent_id: body.agent_id } : {}),
     ...(body.tenant_id ? { tenant_id: body.tenant_id } : {}),
     ...(body.metadata ? { metadata: body.metadata } : {}),
+    ...runOptions(body),
   };
+}
+
+/** The per-run options the worker applies, when the request sets any. */
+function runOptions(body: ContinueRequest): { options?: { user_tier?: string; sampling?: SamplingSpec } } {
+  if (body.user_tier === undefined && body.sampling === undefined) return {};
+  return { options: { ...(body.user_tier ? { user_tier: body.user_tier } : {}), ...(body.sampling ? { sampling: body.sampling } : {}) } };
 }
 
 interface AnswerInput {
