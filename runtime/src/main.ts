@@ -44,6 +44,7 @@ export function openStore(config: Config): Promise<Store> {
 export async function createRuntime(config: Config, options: { logger?: Logger; store?: Store } = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   for (const warning of config.warnings) logger.warn({}, warning);
+  logger.info({ providers: config.providerEndpoints.filter((endpoint) => endpoint.enabled).map((endpoint) => endpoint.id) }, config.defaultAgent);
   const tracing = await startTracing(config.otel);
   const store = options.store ?? (await openStore(config));
   const metrics = createMetrics(VERSION);

@@ -96,6 +96,26 @@ describe("loadConfig", () => {
     expect(config.warnings).toContain(`${file}:7:5: agents.helper.memory_scopes: field is not supported yet and is ignored`);
   });
 
+  it("puts the builtin default agent on the first provider whose key is set, and says why", () => {
+    const none = load();
+    expect(none.agents.find((agent) => agent.name === "default")).toMatchObject({ provider: "mock", model: "mock-echo" });
+    expect(none.defaultAgent).toContain("mock provider: no provider key is set");
+    const keyed = load({ env: { GEMINI_API_KEY: "g-secret", DEEPSEEK_API_KEY: "d-secret" } });
+    expect(keyed.agents.find((agent) => agent.name === "default")).toMatchObject({ provider: "gemini", model: "gemini-2.5-flash" });
+    expect(keyed.defaultAgent).toBe("default agent on gemini/gemini-2.5-flash: GEMINI_API_KEY is set");
+    expect(JSON.stringify(keyed)).not.toContain("secret");
+  });
+
+  it("builds provider endpoints from the SDK variables, with config taking precedence", () => {
+    write("loomcycle.yaml", "providers:\n  openai:\n    driver: openai\n    base_url: http://proxy.local/v1\n  vllm:\n    driver: openai\n    base_url: http://gpu:8000/v1\n");
+    const config = load({ env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: "http://ignored/v1", OLLAMA_HOST: "http://box:11434" } });
+    const byId = Object.fromEntries(config.providerEndpoints.map((endpoint) => [endpoint.id, endpoint]));
+    expect(byId["openai"]).toEqual({ id: "openai", driver: "openai", baseUrl: "http://proxy.local/v1", apiKeyEnv: "OPENAI_API_KEY", enabled: true });
+    expect(byId["vllm"]).toMatchObject({ driver: "openai", baseUrl: "http://gpu:8000/v1", apiKeyEnv: null, enabled: true });
+    expect(byId["ollama-local"]).toMatchObject({ baseUrl: "http://box:11434", enabled: true });
+    expect(byId["anthropic"]).toMatchObject({ enabled: false });
+  });
+
   it("resolves model aliases in tiers and builds user tiers over the library tiers", () => {
     write(
       "loomcycle.yaml",

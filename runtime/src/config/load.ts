@@ -1,11 +1,13 @@
 import { buildRouting } from "./build-routing.ts";
+import { pickDefaultAgent, providerEndpoints } from "./provider-endpoints.ts";
+import type { ProviderEndpoint } from "./provider-endpoints.ts";
 import type { Agent } from "../domain/index.ts";
 import { deepFreeze } from "./deep-freeze.ts";
 import { readEnv } from "./env.ts";
 import type { EnvSettings } from "./env.ts";
 import { configInvalidError } from "./format-issues.ts";
 import type { ConfigIssue } from "./format-issues.ts";
-import { mergeAgents } from "./merge-agents.ts";
+import { BUILTIN_DEFAULT_AGENT, mergeAgents } from "./merge-agents.ts";
 import { defaultDataDir, resolveAgentsDir, resolveConfigFile, resolvePath } from "./paths.ts";
 import type { Env } from "./paths.ts";
 import { providerKeysPresent } from "./provider-keys.ts";
@@ -50,12 +52,15 @@ export function loadConfig(options: LoadConfigOptions): Config {
   const configFile = configPath === null ? null : readConfigFile({ file: configPath, issues, warnings });
   const agentsDir = resolveAgentsDir({ flag: flags.agentsDir, env, cwd, configFile: configPath, issues }).path;
   const markdown = agentsDir === null ? [] : readAgentsDir({ dir: agentsDir, issues, warnings });
-  const agents = mergeAgents({ markdown, config: configFile, issues });
+  const endpoints = providerEndpoints({ env, providers: configFile?.data?.providers ?? {} });
+  const picked = pickDefaultAgent({ endpoints, base: BUILTIN_DEFAULT_AGENT });
+  const agents = mergeAgents({ markdown, config: configFile, issues, builtinDefault: picked.agent });
+  const defaultAgent = agents.some((agent) => agent.name === "default" && agent.source === "builtin") ? picked.reason : "default agent: configured";
   const listen = resolveListen({ settings, flags, issues });
   const routing = buildRouting({ configFile, issues });
   if (issues.length > 0) throw configInvalidError(issues);
   return deepFreeze(
-    assemble({ settings, listen, configFile, agents, warnings, env, cwd, dataDirFlag: flags.dataDir, agentsDir, routing }),
+    assemble({ settings, listen, configFile, agents, warnings, env, cwd, dataDirFlag: flags.dataDir, agentsDir, routing, endpoints, defaultAgent }),
   );
 }
 
@@ -88,6 +93,8 @@ interface AssembleOptions {
   dataDirFlag: string | undefined;
   agentsDir: string | null;
   routing: Config["routing"];
+  endpoints: ProviderEndpoint[];
+  defaultAgent: string;
 }
 
 function assemble(options: AssembleOptions): Config {
@@ -104,6 +111,8 @@ function assemble(options: AssembleOptions): Config {
     providers,
     models: data?.models ?? {},
     routing: options.routing,
+    providerEndpoints: options.endpoints,
+    defaultAgent: options.defaultAgent,
     ...tuning(settings),
     baseUrl: settings.LOOMCYCLE_BASE_URL ?? localUrl(options.listen),
     providerKeysPresent: providerKeysPresent({ env, providers }),

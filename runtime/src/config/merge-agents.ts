@@ -33,6 +33,8 @@ export function mergeAgents(options: {
   markdown: readonly MarkdownAgent[];
   config: ConfigFileResult | null;
   issues: ConfigIssue[];
+  /** The builtin `default` to add when none is configured. */
+  builtinDefault?: Agent;
 }): Agent[] {
   const merged = new Map<string, Located>();
   for (const entry of options.markdown) {
@@ -44,7 +46,7 @@ export function mergeAgents(options: {
     if (message !== null) options.issues.push({ file, ...position, path: `agents.${agent.name}`, message });
   }
   const agents = [...merged.values()].map((entry) => entry.agent);
-  if (!merged.has("default")) agents.push(BUILTIN_DEFAULT_AGENT);
+  if (!merged.has("default")) agents.push(options.builtinDefault ?? BUILTIN_DEFAULT_AGENT);
   return agents.sort((left, right) => left.name.localeCompare(right.name));
 }
 

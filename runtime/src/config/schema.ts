@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AgentSpec, MAX_RETRY_ATTEMPTS, TIERS } from "../domain/index.ts";
 import type { Agent, Tier } from "../domain/index.ts";
+import type { ProviderEndpoint } from "./provider-endpoints.ts";
 
 /**
  * The configuration schema: the `loomcycle.yaml` file (loomcycle's keys, so configs carry over)
@@ -90,6 +91,10 @@ export interface Config {
   agents: readonly Agent[];
   providers: Readonly<Record<string, ProviderConfig>>;
   models: Readonly<Record<string, { provider: string; model: string }>>;
+  /** Real providers (built-in and from `providers:`), with the NAME of their key variable. */
+  providerEndpoints: readonly ProviderEndpoint[];
+  /** Which provider the builtin `default` agent uses and why (for the start-up log and doctor). */
+  defaultAgent: string;
   /** Tiers and user tiers with aliases resolved; always has a `default` user tier. */
   routing: { userTiers: Readonly<Record<string, UserTierPolicy>> };
   limits: {

@@ -25,6 +25,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     agentsDir: null,
     providers: {},
     models: {},
+    providerEndpoints: [],
+    defaultAgent: "default agent on the mock provider",
     routing: {
       userTiers: {
         default: { providerPriority: [], tiers: {}, fallbackOnError: true, maxFallbackAttempts: 3, retryAttempts: 2, rateLimitCooldownMs: 30_000 },

@@ -33,7 +33,7 @@ export function checkConfig(options: { deps: CliDeps; flags: ConfigFlags }): { c
 /** Lists the agents and where they come from. */
 export function checkAgents(config: Config): CheckResult {
   const from = config.agentsDir === null ? "" : ` from ${config.agentsDir}${config.configFile === null ? "" : " and the config file"}`;
-  const builtin = config.agents.some((agent) => agent.source === "builtin") ? "; default is the builtin mock echo agent" : "";
+  const builtin = config.agents.some((agent) => agent.source === "builtin") ? `; ${config.defaultAgent}` : "";
   return { status: "ok", label: "agents", text: `${agentSummary(config)}${from}${builtin}` };
 }
 
