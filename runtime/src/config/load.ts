@@ -1,6 +1,6 @@
 import { buildRouting } from "./build-routing.ts";
 import { pickDefaultAgent, providerEndpoints } from "./provider-endpoints.ts";
-import type { ProviderEndpoint } from "./provider-endpoints.ts";
+import type { ProviderEndpoint } from "./schema.ts";
 import type { Agent } from "../domain/index.ts";
 import { deepFreeze } from "./deep-freeze.ts";
 import { readEnv } from "./env.ts";

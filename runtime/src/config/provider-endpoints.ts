@@ -1,22 +1,6 @@
 import type { Agent } from "../domain/index.ts";
 import type { Env } from "./paths.ts";
-import type { ProviderConfig } from "./schema.ts";
-
-/** The wire a provider speaks: which driver talks to it. */
-export type ProviderDriver = "anthropic" | "openai" | "deepseek" | "gemini" | "ollama";
-
-/**
- * Where a real provider is and which variable holds its key. Key VALUES never enter the Config:
- * main.ts reads `apiKeyEnv` when it builds the driver.
- */
-export interface ProviderEndpoint {
-  id: string;
-  driver: ProviderDriver;
-  baseUrl: string | null;
-  apiKeyEnv: string | null;
-  /** Usable: its key is set, or it needs none. */
-  enabled: boolean;
-}
+import type { ProviderConfig, ProviderDriver, ProviderEndpoint } from "./schema.ts";
 
 interface Builtin {
   driver: ProviderDriver;

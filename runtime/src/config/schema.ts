@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { AgentSpec, MAX_RETRY_ATTEMPTS, TIERS } from "../domain/index.ts";
 import type { Agent, Tier } from "../domain/index.ts";
-import type { ProviderEndpoint } from "./provider-endpoints.ts";
 
 /**
  * The configuration schema: the `loomcycle.yaml` file (loomcycle's keys, so configs carry over)
@@ -76,6 +75,22 @@ export interface UserTierPolicy {
   maxFallbackAttempts: number;
   retryAttempts: number;
   rateLimitCooldownMs: number;
+}
+
+/** The wire a provider speaks: which driver talks to it. */
+export type ProviderDriver = "anthropic" | "openai" | "deepseek" | "gemini" | "ollama";
+
+/**
+ * Where a real provider is and which variable holds its key. Key VALUES never enter the Config:
+ * main.ts reads `apiKeyEnv` when it builds the driver.
+ */
+export interface ProviderEndpoint {
+  id: string;
+  driver: ProviderDriver;
+  baseUrl: string | null;
+  apiKeyEnv: string | null;
+  /** Usable: its key is set, or it needs none. */
+  enabled: boolean;
 }
 
 /** The resolved, frozen configuration `main.ts` passes down. */

@@ -83,11 +83,11 @@ async function collectReply(options: { input: LoopInput; model: ChatModel; messa
 function applyPart(reply: ModelReply, part: ModelStreamPart, input: LoopInput): void {
   switch (part.type) {
     case "text-delta":
-      appendDelta(reply.content, "text", part.text);
+      appendDelta(reply.content, { kind: "text", text: part.text });
       input.sink.emit({ type: "text", text: part.text });
       return;
     case "thinking-delta":
-      appendDelta(reply.content, "thinking", part.text);
+      appendDelta(reply.content, { kind: "thinking", text: part.text, signature: part.signature });
       input.sink.emit({ type: "thinking", text: part.text, ...(part.signature ? { signature: part.signature } : {}) });
       return;
     case "tool-call": {

@@ -35,6 +35,20 @@ describe("replayTranscript", () => {
     expect(iterations.get("r1")).toBe(2);
   });
 
+  it("keeps a thinking block's signature so the next turn can echo it to the provider", () => {
+    const events = stored("r1", [
+      input("hi"),
+      { type: "thinking", text: "let me ", signature: undefined },
+      { type: "thinking", text: "think", signature: "sig-1" },
+      { type: "text", text: "ok" },
+      usage,
+    ]);
+    expect(replayTranscript(events).messages[1]).toEqual({
+      role: "assistant",
+      content: [{ type: "thinking", text: "let me think", signature: "sig-1" }, { type: "text", text: "ok" }],
+    });
+  });
+
   it("drops a model turn the process never finished and answers dangling tool calls", () => {
     const first = stored("r1", [input("one"), { type: "tool_call", tool_use: call }, usage, { type: "text", text: "partial" }]);
     const second = stored("r2", [input("two")]);

@@ -37,8 +37,10 @@ class ReplayState {
         this.messages.push(segmentsToMessage(event.segments));
         return;
       case "text":
+        appendDelta(this.pendingAssistant, { kind: "text", text: event.text });
+        return;
       case "thinking":
-        appendDelta(this.pendingAssistant, event.type, event.text);
+        appendDelta(this.pendingAssistant, { kind: "thinking", text: event.text, signature: event.signature });
         return;
       case "tool_call":
         this.pendingAssistant.push({ type: "tool_use", ...event.tool_use });
