@@ -7,10 +7,20 @@
 import { hostname } from "node:os";
 import packageJson from "../package.json" with { type: "json" };
 import { runCli } from "./cli/index.ts";
-import type { Config } from "./config/index.ts";
+import type { Config, ProviderEndpoint } from "./config/index.ts";
 import { newId } from "./domain/index.ts";
 import type { Logger } from "./domain/index.ts";
-import { MOCK_MODELS, MockChatModel, ProviderRegistry } from "./providers/index.ts";
+import {
+  MOCK_MODELS,
+  MockChatModel,
+  ProviderRegistry,
+  createAnthropicChatModel,
+  createCodeJsChatModel,
+  createGeminiChatModel,
+  createOllamaChatModel,
+  createOpenAiChatModel,
+} from "./providers/index.ts";
+import type { ChatModel } from "./providers/index.ts";
 import { InProcessEventBus, InProcessRunQueue } from "./queue/index.ts";
 import { AgentCatalog, ProviderHealth, RunExecutor, RunService } from "./service/index.ts";
 import type { ServiceDeps } from "./service/index.ts";
@@ -43,8 +53,7 @@ export function openStore(config: Config): Promise<Store> {
 /** Builds every adapter (a test may hand in its own store), recovers orphaned runs, starts the worker and the HTTP server. */
 export async function createRuntime(config: Config, options: { logger?: Logger; store?: Store } = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  for (const warning of config.warnings) logger.warn({}, warning);
-  logger.info({ providers: config.providerEndpoints.filter((endpoint) => endpoint.enabled).map((endpoint) => endpoint.id) }, config.defaultAgent);
+  logStartup(logger, config);
   const tracing = await startTracing(config.otel);
   const store = options.store ?? (await openStore(config));
   const metrics = createMetrics(VERSION);
@@ -103,11 +112,52 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
   return { url: address.replace("[::1]", "localhost"), store, close };
 }
 
+/**
+ * The provider registry: the mock always; every enabled real provider (its key read from the
+ * variable the config names, here and only here); code-js for agents that carry code.
+ */
 function buildProviders(config: Config): ProviderRegistry {
   const providers = new ProviderRegistry();
   const mockModels: readonly string[] = MOCK_MODELS;
   providers.register("mock", (modelId) => (mockModels.includes(modelId) ? new MockChatModel(modelId, config.mock) : null));
+  for (const endpoint of config.providerEndpoints) {
+    if (!endpoint.enabled) continue;
+    const apiKey = endpoint.apiKeyEnv === null ? undefined : process.env[endpoint.apiKeyEnv];
+    providers.register(endpoint.id, (model) => createDriver({ endpoint, model, apiKey }));
+  }
+  const code = new Map(config.agents.flatMap((agent) => (agent.provider === "code-js" && agent.code ? [[agent.name, agent.code] as const] : [])));
+  providers.register("code-js", (model) => {
+    const source = code.get(model);
+    return source === undefined ? null : createCodeJsChatModel({ model, code: source });
+  });
   return providers;
+}
+
+type DriverOptions = { provider: string; model: string; apiKey?: string; baseUrl?: string };
+
+/** One constructor per wire; every real provider id maps onto one of these. */
+const DRIVERS: Readonly<Record<ProviderEndpoint["driver"], (options: DriverOptions) => ChatModel>> = {
+  anthropic: (options) => createAnthropicChatModel(options),
+  openai: (options) => createOpenAiChatModel({ ...options, dialect: "openai" }),
+  deepseek: (options) => createOpenAiChatModel({ ...options, dialect: "deepseek" }),
+  gemini: (options) => createGeminiChatModel(options),
+  ollama: ({ baseUrl, ...options }) => createOllamaChatModel({ ...options, host: baseUrl ?? "http://127.0.0.1:11434" }),
+};
+
+function createDriver(options: { endpoint: ProviderEndpoint; model: string; apiKey: string | undefined }): ChatModel {
+  const { endpoint } = options;
+  return DRIVERS[endpoint.driver]({
+    provider: endpoint.id,
+    model: options.model,
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    ...(endpoint.baseUrl ? { baseUrl: endpoint.baseUrl } : {}),
+  });
+}
+
+function logStartup(logger: Logger, config: Config): void {
+  for (const warning of config.warnings) logger.warn({}, warning);
+  const enabled = config.providerEndpoints.filter((endpoint) => endpoint.enabled).map((endpoint) => endpoint.id);
+  logger.info({ providers: enabled }, config.defaultAgent);
 }
 
 function buildTools(): ToolRegistry {

@@ -41,7 +41,10 @@ export function mergeAgents(options: {
     merged.set(entry.spec.name, { agent: { ...entry.spec, source: "file" }, file: entry.file, position: entry.position });
   }
   if (options.config?.data) overlayConfigAgents({ config: options.config, merged, issues: options.issues });
-  for (const { agent, file, position } of merged.values()) {
+  for (const located of merged.values()) {
+    // A code-js agent's "model" is the agent itself.
+    if (located.agent.provider === "code-js") located.agent = { ...located.agent, model: located.agent.model ?? located.agent.name };
+    const { agent, file, position } = located;
     const message = modelChoiceProblem(agent);
     if (message !== null) options.issues.push({ file, ...position, path: `agents.${agent.name}`, message });
   }
@@ -90,6 +93,7 @@ function pickFields(entry: object, fields: readonly string[]): Record<string, un
 
 /** An agent pins provider + model, or picks a tier: never both, never half a pin, never neither. */
 function modelChoiceProblem(agent: Agent): string | null {
+  if (agent.provider === "code-js" && agent.code === undefined) return "a code-js agent needs `code` (a top-level function run(input))";
   const pinned = agent.provider !== undefined || agent.model !== undefined;
   if (pinned && agent.tier !== undefined) return "set either provider and model, or tier, not both";
   if (agent.tier !== undefined) return null;

@@ -13,7 +13,7 @@ interface Builtin {
 const BUILTINS: Readonly<Record<string, Builtin>> = {
   anthropic: { driver: "anthropic", keyEnv: "ANTHROPIC_API_KEY", baseUrlEnvs: ["ANTHROPIC_BASE_URL"], defaultBaseUrl: null },
   openai: { driver: "openai", keyEnv: "OPENAI_API_KEY", baseUrlEnvs: ["OPENAI_BASE_URL"], defaultBaseUrl: null },
-  deepseek: { driver: "deepseek", keyEnv: "DEEPSEEK_API_KEY", baseUrlEnvs: ["DEEPSEEK_BASE_URL"], defaultBaseUrl: "https://api.deepseek.com" },
+  deepseek: { driver: "deepseek", keyEnv: "DEEPSEEK_API_KEY", baseUrlEnvs: ["DEEPSEEK_BASE_URL"], defaultBaseUrl: null },
   gemini: { driver: "gemini", keyEnv: "GEMINI_API_KEY", baseUrlEnvs: ["GEMINI_BASE_URL"], defaultBaseUrl: null },
   ollama: { driver: "ollama", keyEnv: "OLLAMA_API_KEY", baseUrlEnvs: ["OLLAMA_CLOUD_BASE_URL"], defaultBaseUrl: "https://ollama.com" },
   "ollama-local": { driver: "ollama", keyEnv: null, baseUrlEnvs: ["OLLAMA_HOST", "OLLAMA_BASE_URL"], defaultBaseUrl: "http://127.0.0.1:11434" },

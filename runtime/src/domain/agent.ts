@@ -44,6 +44,8 @@ export const AgentSpec = z.object({
   max_iterations: z.number().int().min(0).max(1_000_000).default(0),
   max_tokens: z.number().int().min(0).default(0),
   system_prompt: z.string().default(""),
+  /** JavaScript for a `code-js` agent: a top-level `function run(input)`. */
+  code: z.string().min(1).optional(),
   /** Script for the `mock-tools` model: one step per model call. */
   mock_script: z.array(z.unknown()).optional(),
 });

@@ -16,3 +16,8 @@ export { ProviderRegistry } from "./registry.ts";
 export type { ChatModelFactory } from "./registry.ts";
 export { MOCK_MODELS, MockChatModel } from "./mock/mock-chat-model.ts";
 export type { MockOptions } from "./mock/mock-chat-model.ts";
+export { createAnthropicChatModel } from "./anthropic/index.ts";
+export { createOpenAiChatModel } from "./openai/index.ts";
+export { createGeminiChatModel } from "./gemini/index.ts";
+export { createOllamaChatModel } from "./ollama/index.ts";
+export { createCodeJsChatModel } from "./code-js/index.ts";
