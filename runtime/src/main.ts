@@ -22,7 +22,7 @@ import {
 } from "./providers/index.ts";
 import type { ChatModel } from "./providers/index.ts";
 import { InProcessEventBus, InProcessRunQueue } from "./queue/index.ts";
-import { AgentCatalog, ProviderHealth, RunExecutor, RunService } from "./service/index.ts";
+import { AgentCatalog, ProviderHealth, RunExecutor, RunService, UsageService } from "./service/index.ts";
 import type { ServiceDeps } from "./service/index.ts";
 import { createPgliteStore, createPostgresStore } from "./store/index.ts";
 import type { Store } from "./store/index.ts";
@@ -67,6 +67,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     routing: config.routing,
     aliases: config.models,
     health: new ProviderHealth(),
+    pricing: config.pricing,
     tools: buildTools(),
     limits: {
       toolParallelism: config.limits.toolParallelism,
@@ -91,6 +92,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
   const app = buildHttpApp({
     runs,
     agents: deps.agents,
+    usage: new UsageService(store),
     logger,
     version: VERSION,
     limits: { maxRequestBytes: config.limits.maxRequestBytes, sseKeepaliveMs: config.limits.sseKeepaliveMs },

@@ -99,8 +99,7 @@ interface AssembleOptions {
 
 function assemble(options: AssembleOptions): Config {
   const { settings, env } = options;
-  const data = options.configFile?.data;
-  const providers = data?.providers ?? {};
+  const { providers, models, pricing } = fileSections(options.configFile);
   return {
     listen: options.listen,
     dataDir: resolveDataDir(options),
@@ -109,8 +108,9 @@ function assemble(options: AssembleOptions): Config {
     agentsDir: options.agentsDir,
     agents: options.agents,
     providers,
-    models: data?.models ?? {},
+    models,
     routing: options.routing,
+    pricing,
     providerEndpoints: options.endpoints,
     defaultAgent: options.defaultAgent,
     ...tuning(settings),
@@ -118,6 +118,13 @@ function assemble(options: AssembleOptions): Config {
     providerKeysPresent: providerKeysPresent({ env, providers }),
     warnings: options.warnings,
   };
+}
+
+/** The file's provider, alias and pricing sections, empty when there is no (valid) file. */
+function fileSections(configFile: ConfigFileResult | null): Pick<Config, "providers" | "models" | "pricing"> {
+  const data = configFile?.data;
+  if (data === null || data === undefined) return { providers: {}, models: {}, pricing: null };
+  return { providers: data.providers, models: data.models, pricing: data.pricing ?? null };
 }
 
 /** `--data-dir`, else `LOOMCYCLE_DATA_DIR`, else the XDG data home. */

@@ -39,6 +39,21 @@ export const FileUserTier = z.object({
 
 export type FileUserTier = z.infer<typeof FileUserTier>;
 
+/** Price per 1M tokens of one model (loomcycle's `pricing.models["provider/model"]`). */
+export const FileModelPrice = z.object({
+  input: z.number().min(0),
+  output: z.number().min(0),
+  cache_write: z.number().min(0).optional(),
+  cache_read: z.number().min(0).optional(),
+});
+
+/** `pricing:` prices model calls at write time for the usage ledger. */
+export const FilePricing = z.object({
+  currency: z.string().min(1).default("USD"),
+  models: z.record(z.string().regex(/^[^/]+\/.+$/, "provider/model"), FileModelPrice).default({}),
+});
+export type Pricing = z.infer<typeof FilePricing>;
+
 /** A `volumes:` entry (used by the file tools of a later issue; accepted and kept now). */
 export const FileVolume = z.object({ path: z.string().min(1), read_only: z.boolean().default(true) }).loose();
 
@@ -55,6 +70,7 @@ export const ConfigFile = z
     provider_priority: z.array(z.string().min(1)).default([]),
     tiers: FileTiers.default({}),
     user_tiers: z.record(z.string(), FileUserTier).default({}),
+    pricing: FilePricing.optional(),
   })
   .loose();
 export type ConfigFile = z.infer<typeof ConfigFile>;
@@ -110,6 +126,8 @@ export interface Config {
   providerEndpoints: readonly ProviderEndpoint[];
   /** Which provider the builtin `default` agent uses and why (for the start-up log and doctor). */
   defaultAgent: string;
+  /** Prices per 1M tokens by "provider/model"; null when the operator priced nothing. */
+  pricing: Pricing | null;
   /** Tiers and user tiers with aliases resolved; always has a `default` user tier. */
   routing: { userTiers: Readonly<Record<string, UserTierPolicy>> };
   limits: {

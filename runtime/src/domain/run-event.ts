@@ -15,6 +15,9 @@ export interface Usage {
   model?: string;
   provider?: string;
   max_context_tokens?: number;
+  /** Priced from the operator's `pricing:` table (or reported by the provider); absent when unpriced. */
+  cost?: number;
+  cost_currency?: string;
 }
 
 export interface ToolUse {
@@ -95,5 +98,12 @@ export function addUsage(total: Usage, next: Usage): Usage {
     ...(next.model === undefined ? {} : { model: next.model }),
     ...(next.provider === undefined ? {} : { provider: next.provider }),
     ...(next.max_context_tokens === undefined ? {} : { max_context_tokens: next.max_context_tokens }),
+    ...sumCost(total, next),
   };
+}
+
+function sumCost(total: Usage, next: Usage): Pick<Usage, "cost" | "cost_currency"> {
+  if (next.cost === undefined) return total.cost === undefined ? {} : { cost: total.cost, ...(total.cost_currency ? { cost_currency: total.cost_currency } : {}) };
+  const currency = next.cost_currency ?? total.cost_currency;
+  return { cost: (total.cost ?? 0) + next.cost, ...(currency ? { cost_currency: currency } : {}) };
 }

@@ -9,3 +9,5 @@ export { AgentCatalog } from "./agent-catalog.ts";
 export { ProviderHealth } from "./provider-health.ts";
 export { ModelRouter, resolveCandidates } from "./model-router.ts";
 export type { ContinueSessionRequest, RunLimits, RunMetrics, ServiceDeps, StartRunRequest } from "./types.ts";
+export { USAGE_DIMENSIONS, UsageService } from "./usage-service.ts";
+export type { UsageDimension, UsageReportRow } from "./usage-service.ts";

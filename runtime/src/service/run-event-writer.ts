@@ -1,5 +1,5 @@
 import { isTerminalEvent } from "../domain/index.ts";
-import type { RunEvent, RunOutcome, StoredEvent } from "../domain/index.ts";
+import type { RunEvent, RunOutcome, StoredEvent, Usage } from "../domain/index.ts";
 import type { EventSink } from "../loop/index.ts";
 import type { RunEventBus } from "../queue/index.ts";
 import type { Store } from "../store/index.ts";
@@ -11,6 +11,8 @@ export interface RunEventWriterOptions {
   lastSeq: number;
   log: Pick<Store, "appendEvents" | "finishRun">;
   bus: RunEventBus;
+  /** Prices a model call's usage before it is stored (the ledger keeps the cost). */
+  price?: (usage: Usage) => Usage;
   /** Called after each batch is stored, for metrics. */
   onBatch?: (count: number, seconds: number) => void;
 }
@@ -34,7 +36,8 @@ export class RunEventWriter implements EventSink {
     this.nextSeq = options.lastSeq + 1;
   }
 
-  emit(event: RunEvent): void {
+  emit(original: RunEvent): void {
+    const event = original.type === "usage" && this.options.price ? { ...original, usage: this.options.price(original.usage) } : original;
     const stored = { run_id: this.options.runId, session_id: this.options.sessionId, seq: this.nextSeq++, ts_ms: Date.now(), event };
     if (isTerminalEvent(event)) {
       this.terminal ??= stored;

@@ -3,6 +3,7 @@ import type { Agent, Run, RunOutcome, StoredEvent } from "../domain/index.ts";
 import { replayTranscript, runLoop } from "../loop/index.ts";
 import type { LoopInput } from "../loop/index.ts";
 import { ModelRouter } from "./model-router.ts";
+import { priceUsage } from "./price-usage.ts";
 import { RunEventWriter } from "./run-event-writer.ts";
 import type { RunService } from "./run-service.ts";
 import type { ServiceDeps } from "./types.ts";
@@ -55,6 +56,7 @@ export class RunExecutor {
       log: this.deps.store,
       bus: this.deps.bus,
       onBatch: (count, seconds) => this.deps.metrics.eventBatch(count, seconds),
+      price: (usage) => priceUsage(usage, this.deps.pricing),
     });
   }
 

@@ -36,6 +36,7 @@ export interface ServiceDeps {
   routing: Config["routing"];
   aliases: Config["models"];
   health: ProviderHealth;
+  pricing: Config["pricing"];
   tools: ToolRegistry;
   limits: RunLimits;
   logger: Logger;

@@ -29,6 +29,29 @@ export interface RunFilter {
   limit?: number;
 }
 
+/** One aggregated row of the usage ledger. */
+export interface UsageRow {
+  tenant_id: string;
+  user_id: string | null;
+  agent: string;
+  provider: string;
+  model: string;
+  cost_currency: string | null;
+  calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  cost: number | null;
+  unpriced_calls: number;
+}
+
+export interface UsageFilter {
+  from?: Date;
+  to?: Date;
+  tenant_id?: string;
+}
+
 export interface RunStore {
   createSession(session: NewSession): Promise<Session>;
   getSession(id: string): Promise<Session | null>;
@@ -55,6 +78,8 @@ export interface RunStore {
    * `error` event to each. Returns the interrupted run ids.
    */
   interruptStaleRuns(before: Date, reason: string): Promise<string[]>;
+  /** The usage ledger aggregated per tenant, user, agent, provider, model and currency. */
+  usageReport(filter: UsageFilter): Promise<UsageRow[]>;
   /** Ids of queued runs, oldest first (re-enqueued at start-up). */
   listQueuedRunIds(): Promise<string[]>;
 }

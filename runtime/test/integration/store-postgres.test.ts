@@ -48,7 +48,7 @@ describe("Postgres store set-up", () => {
       );
       return result.rows.map((row) => row.table_name);
     });
-    expect(tables).toEqual(["events", "runs", "schema_migrations", "sessions"]);
+    expect(tables).toEqual(["events", "runs", "schema_migrations", "sessions", "token_usage"]);
   });
 
   it("lets two processes open a fresh schema at once and applies each migration once", async () => {

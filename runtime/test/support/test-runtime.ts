@@ -26,6 +26,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     providers: {},
     models: {},
     providerEndpoints: [],
+    pricing: { currency: "USD", models: { "mock/mock-echo": { input: 1, output: 2 } } },
     defaultAgent: "default agent on the mock provider",
     routing: {
       userTiers: {

@@ -1,6 +1,7 @@
 import { AppError, isAppError } from "../../domain/index.ts";
 import type { Run, RunEvent, RunOutcome, Session, StoredEvent } from "../../domain/index.ts";
-import type { NewRun, NewSession, RunFilter, Store } from "../ports.ts";
+import type { NewRun, NewSession, RunFilter, Store, UsageFilter, UsageRow } from "../ports.ts";
+import { mapUsageRow } from "./map-usage-row.ts";
 import { eventColumns } from "./event-columns.ts";
 import { loadSql } from "./load-sql.ts";
 import { mapEventRow } from "./map-event-row.ts";
@@ -110,6 +111,12 @@ export class SqlStore implements Store {
   async interruptStaleRuns(before: Date, reason: string): Promise<string[]> {
     const rows = await this.client.query<{ id: string }>(loadSql("interrupt_stale_runs"), [before.toISOString(), reason]);
     return rows.map((row) => row.id);
+  }
+
+  async usageReport(filter: UsageFilter): Promise<UsageRow[]> {
+    const params = [filter.from?.toISOString() ?? null, filter.to?.toISOString() ?? null, filter.tenant_id ?? null];
+    const rows = await this.client.query<Record<keyof UsageRow, unknown>>(loadSql("usage_report"), params);
+    return rows.map(mapUsageRow);
   }
 
   async listQueuedRunIds(): Promise<string[]> {

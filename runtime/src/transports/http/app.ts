@@ -5,6 +5,7 @@ import { registerAgentRoutes } from "./routes/agents.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerRunRoutes } from "./routes/runs.ts";
 import { registerSessionRoutes } from "./routes/sessions.ts";
+import { registerUsageRoutes } from "./routes/usage.ts";
 import type { HttpAppOptions } from "./types.ts";
 
 /**
@@ -30,5 +31,6 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   registerRunRoutes(app, options);
   registerSessionRoutes(app, options);
   registerAgentRoutes(app, options);
+  registerUsageRoutes(app, options);
   return app;
 }
