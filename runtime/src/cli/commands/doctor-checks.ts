@@ -85,14 +85,24 @@ export function checkProviderKeys(config: Config): CheckResult[] {
 function neededKeys(config: Config): string[] {
   const builtin: readonly string[] = BUILTIN_PROVIDER_KEYS;
   const names = new Set<string>();
-  for (const agent of config.agents) {
-    const provider = agent.provider ?? "";
+  for (const provider of agentProviders(config)) {
     const custom = config.providers[provider]?.api_key_env;
     const standard = `${provider.toUpperCase().replace(/-/g, "_")}_API_KEY`;
     if (custom !== undefined) names.add(custom);
     else if (builtin.includes(standard)) names.add(standard);
   }
   return [...names];
+}
+
+/** Providers the agents may run on: their pins, and their tiers' candidates in the default user tier. */
+function agentProviders(config: Config): Set<string> {
+  const tiers = config.routing.userTiers["default"]?.tiers ?? {};
+  const providers = new Set<string>();
+  for (const agent of config.agents) {
+    if (agent.provider !== undefined) providers.add(agent.provider);
+    if (agent.tier !== undefined) for (const ref of tiers[agent.tier] ?? []) providers.add(ref.provider);
+  }
+  return providers;
 }
 
 /** Tries to bind the listen address: free, in use (probably a running loomcycle), or not bindable. */
