@@ -10,7 +10,7 @@ import type { Usage } from "../../domain/index.ts";
 import type { ModelStreamPart } from "../chat-model.ts";
 import { mapStopReason } from "./map-stop-reason.ts";
 import type { FinishReason } from "./map-stop-reason.ts";
-import { parseToolInput } from "./parse-tool-input.ts";
+import { parseToolInput } from "../shared/parse-tool-input.ts";
 
 /** Who served the call, for the usage record; `model` is the configured id (stable for pricing), not the server's echo. */
 export interface StreamContext {

@@ -1,6 +1,6 @@
 import { APIError } from "@anthropic-ai/sdk";
 import { AppError } from "../../domain/index.ts";
-import { retryAfterMs } from "./retry-after-ms.ts";
+import { retryAfterMs } from "../shared/retry-after-ms.ts";
 
 /** HTTP statuses a later identical call may succeed on: timeout, conflict, rate limit. 5xx (incl. 529 overloaded) are added by range. */
 const RETRYABLE_STATUSES = new Set([408, 409, 429]);

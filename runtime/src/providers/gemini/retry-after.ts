@@ -1,3 +1,5 @@
+import { retryAfterMs as headerRetryAfterMs } from "../shared/retry-after-ms.ts";
+
 /** What a recording fetch saw of the last failed response: the server's `Retry-After`, in ms. */
 export interface RetryAfterProbe {
   fetch: typeof fetch;
@@ -12,20 +14,8 @@ export function probeRetryAfter(base: typeof fetch): RetryAfterProbe {
   let retryAfterMs: number | undefined;
   const recording: typeof fetch = async (input, init) => {
     const response = await base(input, init);
-    if (!response.ok) retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+    if (!response.ok) retryAfterMs = headerRetryAfterMs(response.headers);
     return response;
   };
   return { fetch: recording, retryAfterMs: () => retryAfterMs };
-}
-
-/**
- * `Retry-After` (delta-seconds or an HTTP date) → milliseconds; undefined when absent or unparseable.
- * @see https://www.rfc-editor.org/rfc/rfc9110#field.retry-after
- */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,3 +1,5 @@
+import { retryAfterMs as headerRetryAfterMs } from "../shared/retry-after-ms.ts";
+
 /** A fetch bound to one model call, and what it saw of the last failed response. */
 export interface CallFetch {
   fetch: typeof fetch;
@@ -14,20 +16,8 @@ export function createCallFetch(base: typeof fetch, signal: AbortSignal): CallFe
   const callFetch: typeof fetch = async (input, init) => {
     const signals = init?.signal ? [signal, init.signal] : [signal];
     const response = await base(input, { ...init, signal: AbortSignal.any(signals) });
-    if (!response.ok) retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+    if (!response.ok) retryAfterMs = headerRetryAfterMs(response.headers);
     return response;
   };
   return { fetch: callFetch, retryAfterMs: () => retryAfterMs };
-}
-
-/**
- * `Retry-After` (delta-seconds or an HTTP date) → milliseconds; undefined when absent or unparseable.
- * @see https://www.rfc-editor.org/rfc/rfc9110#field.retry-after
- */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -4,7 +4,7 @@ import { AppError } from "../../domain/index.ts";
 import type { ModelStreamPart } from "../chat-model.ts";
 import { mapFinishReason } from "./map-finish-reason.ts";
 import { mapUsage } from "./map-usage.ts";
-import { parseToolInput } from "./parse-tool-input.ts";
+import { parseToolInput } from "../shared/parse-tool-input.ts";
 
 /** Who served the call, for the usage record; `model` is the configured id (stable for pricing), not the server's echo. */
 export interface StreamContext {
