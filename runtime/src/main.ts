@@ -10,7 +10,9 @@ import { runCli } from "./cli/index.ts";
 import type { Config, ProviderEndpoint } from "./config/index.ts";
 import { newId } from "./domain/index.ts";
 import type { Logger } from "./domain/index.ts";
+import { createModelLister } from "./model-listers.ts";
 import {
+  ConcurrencyGate,
   MOCK_MODELS,
   MockChatModel,
   ProviderRegistry,
@@ -22,11 +24,12 @@ import {
 } from "./providers/index.ts";
 import type { ChatModel } from "./providers/index.ts";
 import { InProcessEventBus, InProcessRunQueue } from "./queue/index.ts";
-import { AgentCatalog, ProviderHealth, RunExecutor, RunService, UsageService } from "./service/index.ts";
+import { AgentCatalog, ProviderHealth, ProviderProbe, RunExecutor, RunService, UsageService } from "./service/index.ts";
 import type { ServiceDeps } from "./service/index.ts";
 import { createPgliteStore, createPostgresStore } from "./store/index.ts";
 import type { Store } from "./store/index.ts";
 import { createLogger, createMetrics, startTracing } from "./telemetry/index.ts";
+import type { RuntimeMetrics } from "./telemetry/index.ts";
 import { contextTool, ToolRegistry } from "./tools/index.ts";
 import { buildHttpApp } from "./transports/http/index.ts";
 import { startRunWorker } from "./transports/worker/index.ts";
@@ -79,6 +82,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     logger,
     metrics: metrics.runs,
     ownerId: `${hostname()}:${process.pid}:${newId("proc")}`,
+    contextPlugins: buildContextPlugins(config),
   };
   const runs = new RunService(deps);
   const executor = new RunExecutor(deps, runs);
@@ -86,13 +90,13 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
   if (recovered.interrupted.length > 0) logger.warn({ runs: recovered.interrupted }, "marked runs of a stopped process as interrupted");
   startRunWorker({ queue, executor, concurrency: config.limits.maxConcurrentRuns });
   executor.startHeartbeat();
-  metrics.gauge("loomcycle_concurrency_active", "Runs executing in this process", () => queue.depth().active);
-  metrics.gauge("loomcycle_concurrency_queued", "Runs waiting for a worker slot", () => queue.depth().waiting);
+  const probe = startMonitoring({ config, deps, metrics, queue });
 
   const app = buildHttpApp({
     runs,
     agents: deps.agents,
     usage: new UsageService(store),
+    resolver: probe,
     logger,
     version: VERSION,
     limits: { maxRequestBytes: config.limits.maxRequestBytes, sseKeepaliveMs: config.limits.sseKeepaliveMs },
@@ -104,6 +108,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
 
   const close = async (): Promise<void> => {
     executor.stopHeartbeat();
+    probe.stop();
     const closing = app.close();
     await Promise.race([queue.close(), delay(SHUTDOWN_GRACE_MS)]);
     app.server.closeAllConnections();
@@ -115,8 +120,26 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
 }
 
 /**
+ * Registers the concurrency gauges (worker slots, and per provider its `max_concurrent` slots in
+ * use) and starts the availability probe, which runs in the background and never holds up start-up.
+ */
+function startMonitoring(options: { config: Config; deps: ServiceDeps; metrics: RuntimeMetrics; queue: InProcessRunQueue }): ProviderProbe {
+  const { config, deps, metrics, queue } = options;
+  metrics.gauge("loomcycle_concurrency_active", "Runs executing in this process", () => queue.depth().active);
+  metrics.gauge("loomcycle_concurrency_queued", "Runs waiting for a worker slot", () => queue.depth().waiting);
+  for (const gate of deps.providers.gates()) {
+    const name = `loomcycle_provider_slots_in_use_${gate.provider.replace(/[^a-zA-Z0-9_]/g, "_")}`;
+    metrics.gauge(name, `Model calls in flight on ${gate.provider} (max_concurrent ${gate.limit})`, () => gate.inUse());
+  }
+  const probe = new ProviderProbe({ endpoints: config.providerEndpoints, registry: deps.providers, health: deps.health });
+  probe.start(config.provider.probeIntervalMs);
+  return probe;
+}
+
+/**
  * The provider registry: the mock always; every enabled real provider (its key read from the
- * variable the config names, here and only here); code-js for agents that carry code.
+ * variable the config names, here and only here) with its model lister and, when it sets
+ * `max_concurrent`, its gate; code-js for agents that carry code.
  */
 function buildProviders(config: Config): ProviderRegistry {
   const providers = new ProviderRegistry();
@@ -125,7 +148,11 @@ function buildProviders(config: Config): ProviderRegistry {
   for (const endpoint of config.providerEndpoints) {
     if (!endpoint.enabled) continue;
     const apiKey = endpoint.apiKeyEnv === null ? undefined : process.env[endpoint.apiKeyEnv];
-    providers.register(endpoint.id, (model) => createDriver({ endpoint, model, apiKey }));
+    const gate = endpoint.maxConcurrent
+      ? new ConcurrencyGate({ provider: endpoint.id, limit: endpoint.maxConcurrent, queueTimeoutMs: config.provider.queueTimeoutMs })
+      : undefined;
+    const listModels = createModelLister({ endpoint, apiKey });
+    providers.register(endpoint.id, (model) => createDriver({ endpoint, model, apiKey }), { listModels, ...(gate ? { gate } : {}) });
   }
   const code = new Map(config.agents.flatMap((agent) => (agent.provider === "code-js" && agent.code ? [[agent.name, agent.code] as const] : [])));
   providers.register("code-js", (model) => {
@@ -154,6 +181,14 @@ function createDriver(options: { endpoint: ProviderEndpoint; model: string; apiK
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     ...(endpoint.baseUrl ? { baseUrl: endpoint.baseUrl } : {}),
   });
+}
+
+/** Context-transform plugins; the redact plugin's secret values are read here, never stored in the Config. */
+function buildContextPlugins(config: Config): ServiceDeps["contextPlugins"] {
+  const redact = config.contextPlugins.redact;
+  if (redact === null) return {};
+  const values = redact.valuesEnv.flatMap((name) => process.env[name] ?? []).filter((value) => value !== "");
+  return { redact: { values, patterns: redact.patterns } };
 }
 
 function logStartup(logger: Logger, config: Config): void {

@@ -15,6 +15,11 @@ const MAX_PORT = 65_535;
 /** Heartbeat every 10 s; a run silent for 60 s (six missed beats) belongs to a dead process. */
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
 const DEFAULT_HEARTBEAT_STALE_MS = 60_000;
+/** Re-probe providers' model lists every 15 min (loomcycle's default); at most hourly, so a recovery is seen. */
+const DEFAULT_RESOLVE_PROBE_INTERVAL_MS = 15 * 60_000;
+const MAX_RESOLVE_PROBE_INTERVAL_MS = 60 * 60_000;
+/** How long a model call waits for a `max_concurrent` slot before it fails over (loomcycle's default). */
+const DEFAULT_PROVIDER_QUEUE_TIMEOUT_MS = 30_000;
 
 /** Log levels pino understands, plus `silent`. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "silent"] as const;
@@ -70,6 +75,11 @@ const EnvSchema = z.object({
   LOOMCYCLE_PROVIDER_IDLE_TIMEOUT_MS: integer(1).default(DEFAULT_IDLE_TIMEOUT_MS),
   LOOMCYCLE_HEARTBEAT_INTERVAL_MS: integer(1).default(DEFAULT_HEARTBEAT_INTERVAL_MS),
   LOOMCYCLE_HEARTBEAT_STALE_MS: integer(1).default(DEFAULT_HEARTBEAT_STALE_MS),
+  LOOMCYCLE_RESOLVE_PROBE_INTERVAL_MS: variable({
+    expected: `a positive integer of at most ${MAX_RESOLVE_PROBE_INTERVAL_MS}`,
+    parse: (raw) => (/^\d+$/.test(raw) && Number(raw) >= 1 && Number(raw) <= MAX_RESOLVE_PROBE_INTERVAL_MS ? Number(raw) : undefined),
+  }).default(DEFAULT_RESOLVE_PROBE_INTERVAL_MS),
+  LOOMCYCLE_PROVIDER_QUEUE_TIMEOUT_MS: integer(1).default(DEFAULT_PROVIDER_QUEUE_TIMEOUT_MS),
   LOOMCYCLE_MOCK_LATENCY_MS: integer(0).default(0),
   LOOMCYCLE_MOCK_FAIL_RATE: variable({
     expected: "a fraction between 0 and 1",

@@ -99,7 +99,7 @@ interface AssembleOptions {
 
 function assemble(options: AssembleOptions): Config {
   const { settings, env } = options;
-  const { providers, models, pricing } = fileSections(options.configFile);
+  const { providers, models, pricing, contextPlugins } = fileSections(options.configFile);
   return {
     listen: options.listen,
     dataDir: resolveDataDir(options),
@@ -111,6 +111,7 @@ function assemble(options: AssembleOptions): Config {
     models,
     routing: options.routing,
     pricing,
+    contextPlugins,
     providerEndpoints: options.endpoints,
     defaultAgent: options.defaultAgent,
     ...tuning(settings),
@@ -120,11 +121,17 @@ function assemble(options: AssembleOptions): Config {
   };
 }
 
-/** The file's provider, alias and pricing sections, empty when there is no (valid) file. */
-function fileSections(configFile: ConfigFileResult | null): Pick<Config, "providers" | "models" | "pricing"> {
+/** The file's provider, alias, pricing and context-plugin sections, empty when there is no (valid) file. */
+function fileSections(configFile: ConfigFileResult | null): Pick<Config, "providers" | "models" | "pricing" | "contextPlugins"> {
   const data = configFile?.data;
-  if (data === null || data === undefined) return { providers: {}, models: {}, pricing: null };
-  return { providers: data.providers, models: data.models, pricing: data.pricing ?? null };
+  if (data === null || data === undefined) return { providers: {}, models: {}, pricing: null, contextPlugins: { redact: null } };
+  const redact = data.context_plugins?.redact;
+  return {
+    providers: data.providers,
+    models: data.models,
+    pricing: data.pricing ?? null,
+    contextPlugins: { redact: redact === undefined ? null : { valuesEnv: redact.values_env, patterns: redact.patterns } },
+  };
 }
 
 /** `--data-dir`, else `LOOMCYCLE_DATA_DIR`, else the XDG data home. */
@@ -145,6 +152,8 @@ function tuning(settings: EnvSettings): Pick<Config, "limits" | "provider" | "he
     provider: {
       headerTimeoutMs: settings.LOOMCYCLE_PROVIDER_HEADER_TIMEOUT_MS,
       idleTimeoutMs: settings.LOOMCYCLE_PROVIDER_IDLE_TIMEOUT_MS,
+      probeIntervalMs: settings.LOOMCYCLE_RESOLVE_PROBE_INTERVAL_MS,
+      queueTimeoutMs: settings.LOOMCYCLE_PROVIDER_QUEUE_TIMEOUT_MS,
     },
     heartbeat: { intervalMs: settings.LOOMCYCLE_HEARTBEAT_INTERVAL_MS, staleAfterMs: settings.LOOMCYCLE_HEARTBEAT_STALE_MS },
     mock: { latencyMs: settings.LOOMCYCLE_MOCK_LATENCY_MS, failRate: settings.LOOMCYCLE_MOCK_FAIL_RATE },

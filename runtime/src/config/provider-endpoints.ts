@@ -57,7 +57,13 @@ function fileEndpoint(options: { id: string; file: ProviderConfig; base: Provide
   if (file.driver === "mock" || file.driver === "code-js") return null;
   const apiKeyEnv = file.api_key_env ?? base?.apiKeyEnv ?? null;
   const baseUrl = file.base_url ?? base?.baseUrl ?? null;
-  return { id: options.id, driver: file.driver, baseUrl, apiKeyEnv, enabled: apiKeyEnv === null || set(options.env, apiKeyEnv) };
+  const enabled = apiKeyEnv === null || set(options.env, apiKeyEnv);
+  return { id: options.id, driver: file.driver, baseUrl, apiKeyEnv, enabled, ...gateLimit(file) };
+}
+
+/** `max_concurrent` when it limits anything (absent or 0 = unlimited). */
+function gateLimit(file: ProviderConfig): Pick<ProviderEndpoint, "maxConcurrent"> {
+  return file.max_concurrent ? { maxConcurrent: file.max_concurrent } : {};
 }
 
 /**

@@ -58,6 +58,25 @@ export type Pricing = z.infer<typeof FilePricing>;
 export const FileVolume = z.object({ path: z.string().min(1), read_only: z.boolean().default(true) }).loose();
 
 /**
+ * `context_plugins:` transforms applied to every outbound model request. `redact` masks the
+ * values of the named environment variables (read by main.ts; values never enter the Config)
+ * and, with `patterns`, common key shapes.
+ */
+export const FileContextPlugins = z.strictObject({
+  redact: z
+    .strictObject({
+      values_env: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name")).default([]),
+      patterns: z.boolean().default(true),
+    })
+    .optional(),
+});
+
+/** Resolved `context_plugins:`: variable NAMES only. */
+export interface ContextPluginsConfig {
+  redact: { valuesEnv: readonly string[]; patterns: boolean } | null;
+}
+
+/**
  * The keys of loomcycle.yaml this runtime reads. Other loomcycle keys are accepted with a
  * warning so an existing config still starts.
  */
@@ -71,6 +90,7 @@ export const ConfigFile = z
     tiers: FileTiers.default({}),
     user_tiers: z.record(z.string(), FileUserTier).default({}),
     pricing: FilePricing.optional(),
+    context_plugins: FileContextPlugins.optional(),
   })
   .loose();
 export type ConfigFile = z.infer<typeof ConfigFile>;
@@ -107,6 +127,8 @@ export interface ProviderEndpoint {
   apiKeyEnv: string | null;
   /** Usable: its key is set, or it needs none. */
   enabled: boolean;
+  /** `providers.<id>.max_concurrent`: model calls in flight at once in this process; absent or 0 = unlimited. */
+  maxConcurrent?: number;
 }
 
 /** The resolved, frozen configuration `main.ts` passes down. */
@@ -126,6 +148,8 @@ export interface Config {
   providerEndpoints: readonly ProviderEndpoint[];
   /** Which provider the builtin `default` agent uses and why (for the start-up log and doctor). */
   defaultAgent: string;
+  /** Context-transform plugins (redaction), with environment variable names, never values. */
+  contextPlugins: ContextPluginsConfig;
   /** Prices per 1M tokens by "provider/model"; null when the operator priced nothing. */
   pricing: Pricing | null;
   /** Tiers and user tiers with aliases resolved; always has a `default` user tier. */
@@ -136,7 +160,8 @@ export interface Config {
     toolParallelism: number;
     maxConcurrentRuns: number;
   };
-  provider: { headerTimeoutMs: number; idleTimeoutMs: number };
+  /** Stream timeouts; how often the availability matrix re-probes; how long a call waits for a `max_concurrent` slot. */
+  provider: { headerTimeoutMs: number; idleTimeoutMs: number; probeIntervalMs: number; queueTimeoutMs: number };
   /** Run liveness: how often a worker renews its runs' heartbeat, and when a silent run is orphaned. */
   heartbeat: { intervalMs: number; staleAfterMs: number };
   mock: { latencyMs: number; failRate: number };

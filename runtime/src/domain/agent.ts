@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CompactionSpec } from "./compaction.ts";
 
 /** loomcycle's id charset for user_id / agent_id handles. */
 export const HANDLE_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
@@ -46,6 +47,8 @@ export const AgentSpec = z.object({
   system_prompt: z.string().default(""),
   /** JavaScript for a `code-js` agent: a top-level `function run(input)`. */
   code: z.string().min(1).optional(),
+  /** Context compaction policy (a run's `compaction` overrides it field by field). */
+  compaction: CompactionSpec.optional(),
   /** Script for the `mock-tools` model: one step per model call. */
   mock_script: z.array(z.unknown()).optional(),
 });

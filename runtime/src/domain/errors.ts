@@ -29,6 +29,8 @@ export type ErrorCode =
   | "PROVIDER_TIMEOUT"
   /** No provider can serve the request now (every candidate is unknown, unkeyed or cooling down). */
   | "UNAVAILABLE"
+  /** The run is executing a turn; it can be changed (compacted) only when it is not running. */
+  | "RUN_NOT_PARKED"
   /** The run was cancelled by a caller. */
   | "CANCELLED"
   /** An invariant broke; the message is logged, never shown to callers. */

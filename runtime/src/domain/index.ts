@@ -33,6 +33,8 @@ export {
   mergeSampling,
 } from "./agent.ts";
 export type { Agent, AgentSource, Tier } from "./agent.ts";
+export { CompactionSpec, resolveCompaction } from "./compaction.ts";
+export type { CompactionPolicy, CompactionTrigger, ContextCompaction } from "./compaction.ts";
 export { silentLogger } from "./logger.ts";
 export type { Logger } from "./logger.ts";
 export { sleep } from "./sleep.ts";

@@ -43,26 +43,33 @@ export interface Message {
   content: ContentBlock[];
 }
 
-/** A caller-supplied content part of a segment (loomcycle wire: `text` and `trusted-text`). */
-export const SegmentContent = z.object({
+/** A caller-supplied text part of a segment (loomcycle wire: `text` and `trusted-text`). */
+export const SegmentText = z.object({
   type: z.enum(["text", "trusted-text"]),
   text: z.string(),
   cacheable: z.boolean().optional(),
 });
+/** A caller-supplied content part: text, or an image (user segments only; refused when no candidate model has vision). */
+export const SegmentContent = z.discriminatedUnion("type", [SegmentText, ImageBlock]);
 export type SegmentContent = z.infer<typeof SegmentContent>;
 
 /** A caller-supplied input segment (`segments[]` on POST /v1/runs). */
-export const Segment = z.object({
-  role: z.enum(["user", "system"]).default("user"),
-  content: z.array(SegmentContent).min(1),
-});
+export const Segment = z
+  .object({
+    role: z.enum(["user", "system"]).default("user"),
+    content: z.array(SegmentContent).min(1),
+  })
+  .refine((segment) => segment.role === "user" || segment.content.every((part) => part.type !== "image"), {
+    message: "images are allowed in user segments only",
+    path: ["content"],
+  });
 export type Segment = z.infer<typeof Segment>;
 
 /** Flattens input segments into the user message the model sees first. */
 export function segmentsToMessage(segments: readonly Segment[]): Message {
   const content: ContentBlock[] = [];
   for (const segment of segments) {
-    for (const part of segment.content) content.push({ type: "text", text: part.text });
+    for (const part of segment.content) content.push(part.type === "image" ? part : { type: "text", text: part.text });
   }
   return { role: "user", content };
 }

@@ -1,3 +1,4 @@
+import type { ContextCompaction } from "./compaction.ts";
 import type { Segment } from "./message.ts";
 
 /**
@@ -61,6 +62,8 @@ export type RunEvent =
   | { type: "reasoning_invalidated"; text: string }
   /** A thinking-class model was swapped for its non-thinking sibling. */
   | { type: "model_downgraded"; text: string }
+  /** The conversation before this point was replaced by a summary (replay cuts the same place). */
+  | { type: "context_compaction"; context_compaction: ContextCompaction }
   | { type: "done"; stop_reason: StopReason; usage: Usage }
   | { type: "error"; error: string; code?: string };
 

@@ -1,4 +1,5 @@
 import type { SamplingSpec } from "./agent.ts";
+import type { CompactionSpec } from "./compaction.ts";
 import type { StopReason, Usage } from "./run-event.ts";
 
 /** Run lifecycle: queued → running → completed | failed | cancelled | interrupted. */
@@ -44,6 +45,8 @@ export interface Run {
 export interface RunOptions {
   user_tier?: string;
   sampling?: SamplingSpec;
+  /** Compaction overrides, merged field by field over the agent's policy. */
+  compaction?: CompactionSpec;
 }
 
 /** How a run ended, as recorded on its row. */

@@ -1,7 +1,7 @@
 import { SpanStatusCode, trace } from "@opentelemetry/api";
 import { emptyUsage } from "../domain/index.ts";
 import type { ContentBlock, Message, ToolUse, Usage } from "../domain/index.ts";
-import type { ChatModel, ModelStreamPart } from "../providers/index.ts";
+import type { ChatModel, ModelRequest, ModelStreamPart } from "../providers/index.ts";
 import { appendDelta } from "./append-delta.ts";
 import { recoverOrThrow } from "./recover.ts";
 import { streamWithTimeouts } from "./stream-with-timeouts.ts";
@@ -62,7 +62,7 @@ async function collectReply(options: { input: LoopInput; model: ChatModel; messa
   const unlink = linkAbort(input.signal, controller);
   const reply: ModelReply = { content: [], toolUses: [], usage: emptyUsage(), stopReason: "end_turn" };
   try {
-    const request = {
+    const built: ModelRequest = {
       system: input.system,
       messages,
       tools: toolDefinitions(input),
@@ -71,6 +71,7 @@ async function collectReply(options: { input: LoopInput; model: ChatModel; messa
       ...(input.sampling ? { sampling: input.sampling } : {}),
       ...(input.effort ? { effort: input.effort } : {}),
     };
+    const request = input.transformRequest ? input.transformRequest(built) : built;
     const parts = model.stream(request, { signal: controller.signal });
     const timeouts = { headerMs: input.limits.headerTimeoutMs, idleMs: input.limits.idleTimeoutMs, controller };
     for await (const part of streamWithTimeouts(parts, timeouts)) applyPart(reply, part, input);
@@ -102,7 +103,6 @@ function applyPart(reply: ModelReply, part: ModelStreamPart, input: LoopInput): 
       reply.stopReason = part.stopReason;
   }
 }
-
 
 function toolDefinitions(input: LoopInput): { name: string; description: string; input_schema: Record<string, unknown> }[] {
   return input.tools.map((tool) => ({ name: tool.name, description: tool.description, input_schema: tool.inputSchema }));

@@ -5,5 +5,9 @@
 export { runLoop } from "./run-loop.ts";
 export { replayTranscript } from "./replay.ts";
 export type { ReplayedTranscript } from "./replay.ts";
-export type { EventSink, FallbackStep, LoopInput, LoopLimits, LoopRun, ModelRoute } from "./types.ts";
+export type { EventSink, FallbackStep, LoopCompaction, LoopInput, LoopLimits, LoopRun, ModelRoute, RequestTransform } from "./types.ts";
+export { applyCompaction, estimateTokens, planCompaction, SUMMARY_PREFIX } from "./compaction.ts";
+export type { CompactionPlan, PlanOptions } from "./compaction.ts";
+export { compactContext } from "./compact-context.ts";
+export type { CompactContextOptions, CompactedContext } from "./compact-context.ts";
 export type { NextStep } from "./next-step.ts";

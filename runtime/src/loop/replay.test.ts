@@ -61,3 +61,25 @@ describe("replayTranscript", () => {
     ]);
   });
 });
+
+describe("replayTranscript with a compaction marker", () => {
+  it("resets to the first message, the summary and the kept tail, then continues", () => {
+    const events = stored("r1", [
+      input("task"),
+      { type: "text", text: "a" },
+      usage,
+      input("more"),
+      { type: "text", text: "b" },
+      usage,
+      { type: "context_compaction", context_compaction: { summary: "S", before_tokens: 9, after_tokens: 5, keep_n: 2, keep_first: true, trigger: "manual" } },
+      input("next"),
+    ]);
+    expect(replayTranscript(events).messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "task" }] },
+      { role: "user", content: [{ type: "text", text: "Summary of the earlier conversation: S" }] },
+      { role: "user", content: [{ type: "text", text: "more" }] },
+      { role: "assistant", content: [{ type: "text", text: "b" }] },
+      { role: "user", content: [{ type: "text", text: "next" }] },
+    ]);
+  });
+});

@@ -1,6 +1,7 @@
-import type { ContentBlock, Message, RunEvent, StoredEvent } from "../domain/index.ts";
+import type { ContentBlock, ContextCompaction, Message, RunEvent, StoredEvent } from "../domain/index.ts";
 import { segmentsToMessage } from "../domain/index.ts";
 import { appendDelta } from "./append-delta.ts";
+import { applyCompaction } from "./compaction.ts";
 
 /** A conversation rebuilt from stored events. */
 export interface ReplayedTranscript {
@@ -13,6 +14,7 @@ export interface ReplayedTranscript {
  * Rebuilds the conversation from a transcript: user inputs, each model turn closed by its
  * `usage` event, and tool results. An unclosed model turn (the process stopped mid-call) is
  * dropped, and a tool call without a result gets an error result, so the history stays valid.
+ * A `context_compaction` event resets the conversation to its summary plus the kept messages.
  */
 export function replayTranscript(events: readonly StoredEvent[]): ReplayedTranscript {
   const state = new ReplayState();
@@ -28,10 +30,7 @@ class ReplayState {
   private currentRun = "";
 
   apply(runId: string, event: RunEvent): void {
-    if (runId !== this.currentRun) {
-      this.closeRun();
-      this.currentRun = runId;
-    }
+    this.enterRun(runId);
     switch (event.type) {
       case "user_input":
         this.messages.push(segmentsToMessage(event.segments));
@@ -53,12 +52,31 @@ class ReplayState {
         // The attempt that failed streamed output the model never finished: it is void.
         this.pendingAssistant = [];
         return;
+      case "context_compaction":
+        this.compact(event.context_compaction);
+        return;
       case "tool_result":
         this.addToolResult({ type: "tool_result", tool_use_id: event.tool_use.id, text: event.text, is_error: event.is_error });
         return;
       default:
         return;
     }
+  }
+
+  private enterRun(runId: string): void {
+    if (runId === this.currentRun) return;
+    this.closeRun();
+    this.currentRun = runId;
+  }
+
+  /**
+   * A compaction: the same cut the live loop made (first message kept when `keep_first`, the
+   * last `keep_n` kept, one summary message between). The events before it stay in the store.
+   */
+  private compact(compaction: ContextCompaction): void {
+    this.pendingAssistant = [];
+    const compacted = applyCompaction(this.messages, { keepFirst: compaction.keep_first, keepN: compaction.keep_n, summary: compaction.summary });
+    this.messages.splice(0, this.messages.length, ...compacted);
   }
 
   /** A finished model call: its content becomes an assistant message. */

@@ -1,6 +1,8 @@
 import { SpanStatusCode, trace } from "@opentelemetry/api";
 import { AppError, addUsage, emptyUsage, isAppError } from "../domain/index.ts";
-import type { Message, RunOutcome, Usage } from "../domain/index.ts";
+import type { RunOutcome, Usage } from "../domain/index.ts";
+import { compactIfDue } from "./auto-compact.ts";
+import type { CompactionState } from "./auto-compact.ts";
 import type { NextStep } from "./next-step.ts";
 import { runTurn } from "./run-turn.ts";
 import type { LoopInput } from "./types.ts";
@@ -29,15 +31,24 @@ export async function runLoop(input: LoopInput): Promise<RunOutcome> {
 }
 
 async function iterate(input: LoopInput): Promise<RunOutcome> {
-  const messages: Message[] = [...input.history];
+  const state: CompactionState = { messages: [...input.history], lastUsage: null, requested: false };
+  const requestCompaction = (): void => {
+    state.requested = true;
+  };
   let usage = emptyUsage();
   let next: NextStep = { kind: "continue" };
   for (let iteration = input.iterationsDone + 1; next.kind === "continue"; iteration++) {
     try {
-      const turn = await tracer.startActiveSpan("loomcycle.iteration", { attributes: { "loomcycle.iteration": iteration } }, (span) =>
-        runTurn(input, messages, iteration).finally(() => span.end()),
-      );
-      messages.push(...turn.messages);
+      const turn = await tracer.startActiveSpan("loomcycle.iteration", { attributes: { "loomcycle.iteration": iteration } }, async (span) => {
+        try {
+          await compactIfDue(input, state);
+          return await runTurn({ input, messages: state.messages, iteration, requestCompaction });
+        } finally {
+          span.end();
+        }
+      });
+      state.messages.push(...turn.messages);
+      state.lastUsage = turn.usage;
       usage = addUsage(usage, turn.usage);
       next = turn.next;
     } catch (error) {

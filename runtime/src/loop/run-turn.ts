@@ -11,11 +11,20 @@ export interface TurnResult {
   next: NextStep;
 }
 
+/** One turn's inputs; `requestCompaction` is the Context tool's way to ask for a compaction. */
+export interface TurnOptions {
+  input: LoopInput;
+  messages: readonly Message[];
+  iteration: number;
+  requestCompaction: () => void;
+}
+
 /**
  * One turn: call the model with the conversation so far, stream its parts out as events, run
  * the tools it asked for, and decide the next step. Throws only for cancel and provider errors.
  */
-export async function runTurn(input: LoopInput, messages: readonly Message[], iteration: number): Promise<TurnResult> {
+export async function runTurn(options: TurnOptions): Promise<TurnResult> {
+  const { input, messages, iteration } = options;
   const reply = await callModel(input, messages);
   input.sink.emit({ type: "usage", usage: reply.usage });
   const assistant: Message = { role: "assistant", content: reply.content };
@@ -37,6 +46,7 @@ export async function runTurn(input: LoopInput, messages: readonly Message[], it
       userId: input.run.userId,
       tools: input.tools.map((tool) => tool.name),
       signal: input.signal,
+      requestCompaction: options.requestCompaction,
     },
   });
   const resultMessage: Message = {

@@ -1,5 +1,5 @@
-import type { AppError, Message, RunEvent } from "../domain/index.ts";
-import type { ChatModel, Effort, Sampling } from "../providers/index.ts";
+import type { AppError, CompactionPolicy, Message, RunEvent } from "../domain/index.ts";
+import type { ChatModel, Effort, ModelRequest, Sampling } from "../providers/index.ts";
 import type { Tool } from "../tools/index.ts";
 
 /**
@@ -52,6 +52,18 @@ export interface ModelRoute {
   succeeded(model: ChatModel): void;
 }
 
+/**
+ * A context-transform plugin chain: applied to a copy of every outbound model request right
+ * before the call (redaction…). It must not mutate its argument; the transcript never sees it.
+ */
+export type RequestTransform = (request: ModelRequest) => ModelRequest;
+
+/** The run's compaction policy and, when the policy names one, the cheaper summarizer model. */
+export interface LoopCompaction {
+  policy: CompactionPolicy;
+  summarizer?: ChatModel;
+}
+
 /** Everything one execution of the loop needs; the state comes from the stored transcript. */
 export interface LoopInput {
   run: LoopRun;
@@ -73,4 +85,8 @@ export interface LoopInput {
   sink: EventSink;
   signal: AbortSignal;
   limits: LoopLimits;
+  /** Context compaction; without it only a self-requested compaction (Context op=compact) runs, with defaults. */
+  compaction?: LoopCompaction;
+  /** Applied to a copy of every outbound request (summaries included). */
+  transformRequest?: RequestTransform;
 }

@@ -13,7 +13,10 @@ export type {
   ToolDefinition,
 } from "./chat-model.ts";
 export { ProviderRegistry } from "./registry.ts";
-export type { ChatModelFactory } from "./registry.ts";
+export type { ChatModelFactory, ModelLister, ProviderExtras } from "./registry.ts";
+export { ConcurrencyGate } from "./concurrency-gate.ts";
+export type { ConcurrencyGateOptions } from "./concurrency-gate.ts";
+export { GatedChatModel } from "./gated-chat-model.ts";
 export { MOCK_MODELS, MockChatModel } from "./mock/mock-chat-model.ts";
 export type { MockOptions } from "./mock/mock-chat-model.ts";
 export { createAnthropicChatModel } from "./anthropic/index.ts";

@@ -1,40 +1,67 @@
 import { AppError } from "../domain/index.ts";
 import type { ChatModel } from "./chat-model.ts";
+import type { ConcurrencyGate } from "./concurrency-gate.ts";
+import { GatedChatModel } from "./gated-chat-model.ts";
 
 /** Builds a ChatModel for a model id of one provider; returns null for a model it does not serve. */
 export type ChatModelFactory = (modelId: string) => ChatModel | null;
 
+/** Lists the model ids a provider serves right now (one network round-trip); rejects when it cannot be reached. */
+export type ModelLister = (signal: AbortSignal) => Promise<string[]>;
+
+/** Optional extras of a provider: its model lister (for the availability probe) and its `max_concurrent` gate. */
+export interface ProviderExtras {
+  listModels?: ModelLister;
+  gate?: ConcurrencyGate;
+}
+
+interface Entry {
+  factory: ChatModelFactory;
+  extras: ProviderExtras;
+}
+
 /**
  * ProviderRegistry: "provider + model" → ChatModel. main.ts fills it with adapters; the service
- * asks it for the agent's model before a run starts, so an unknown pair fails early.
+ * asks it for the agent's model before a run starts, so an unknown pair fails early. A provider
+ * with a gate hands out gated models, so `max_concurrent` holds whoever calls them.
  */
 export class ProviderRegistry {
-  private readonly factories = new Map<string, ChatModelFactory>();
+  private readonly entries = new Map<string, Entry>();
 
-  register(provider: string, factory: ChatModelFactory): void {
-    this.factories.set(provider, factory);
+  register(provider: string, factory: ChatModelFactory, extras: ProviderExtras = {}): void {
+    this.entries.set(provider, { factory, extras });
   }
 
   providers(): string[] {
-    return [...this.factories.keys()];
+    return [...this.entries.keys()];
   }
 
   /** Whether this provider is registered and serves this model (without building it twice). */
   has(provider: string, modelId: string): boolean {
-    return this.factories.get(provider)?.(modelId) != null;
+    return this.entries.get(provider)?.factory(modelId) != null;
+  }
+
+  /** The provider's model lister, when its driver can list models. */
+  lister(provider: string): ModelLister | undefined {
+    return this.entries.get(provider)?.extras.listModels;
+  }
+
+  /** The `max_concurrent` gates, for the slot gauges. */
+  gates(): ConcurrencyGate[] {
+    return [...this.entries.values()].flatMap((entry) => (entry.extras.gate ? [entry.extras.gate] : []));
   }
 
   resolve(provider: string, modelId: string): ChatModel {
-    const factory = this.factories.get(provider);
-    if (factory === undefined) {
+    const entry = this.entries.get(provider);
+    if (entry === undefined) {
       throw new AppError("INVALID_ARGUMENT", `unknown provider "${provider}"; configured: ${this.providers().join(", ")}`, {
         details: { field: "provider" },
       });
     }
-    const model = factory(modelId);
+    const model = entry.factory(modelId);
     if (model === null) {
       throw new AppError("INVALID_ARGUMENT", `provider "${provider}" has no model "${modelId}"`, { details: { field: "model" } });
     }
-    return model;
+    return entry.extras.gate ? new GatedChatModel(model, entry.extras.gate) : model;
   }
 }

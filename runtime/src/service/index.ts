@@ -4,10 +4,17 @@
  */
 export { RunService } from "./run-service.ts";
 export type { RunView } from "./run-service.ts";
+export type { CompactRunResult } from "./compact-run.ts";
+export { REDACTED, createRedactor } from "./redact-request.ts";
+export type { RedactOptions } from "./redact-request.ts";
 export { RunExecutor } from "./run-executor.ts";
 export { AgentCatalog } from "./agent-catalog.ts";
 export { ProviderHealth } from "./provider-health.ts";
-export { ModelRouter, resolveCandidates } from "./model-router.ts";
+export { ModelRouter, resolveCandidates, supportsVision } from "./model-router.ts";
+export type { RouterOptions } from "./model-router.ts";
+export { ProviderProbe } from "./provider-probe.ts";
+export type { ProbeEndpoint, ProviderProbeOptions, ProviderProbeState, ResolverMatrix } from "./provider-probe.ts";
+export type { HealthMarkView } from "./provider-health.ts";
 export type { ContinueSessionRequest, RunLimits, RunMetrics, ServiceDeps, StartRunRequest } from "./types.ts";
 export { USAGE_DIMENSIONS, UsageService } from "./usage-service.ts";
 export type { UsageDimension, UsageReportRow } from "./usage-service.ts";

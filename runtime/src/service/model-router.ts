@@ -1,5 +1,5 @@
 import { AppError } from "../domain/index.ts";
-import type { Agent } from "../domain/index.ts";
+import type { Agent, Message } from "../domain/index.ts";
 import type { ModelRef, UserTierPolicy } from "../config/index.ts";
 import type { FallbackStep, ModelRoute } from "../loop/index.ts";
 import type { ChatModel, ProviderRegistry } from "../providers/index.ts";
@@ -17,6 +17,14 @@ function nonThinkingSibling(model: string): string | null {
   return null;
 }
 
+/** Why the run moved on: the failure (status, or a reason such as a full provider gate), and the candidates skipped for lack of vision. */
+function fallbackReason(error: AppError, provider: string, skipped: readonly string[]): string {
+  const cause = error.details["status"] ?? error.details["reason"] ?? "error";
+  const skip = skipped.length > 0 ? `; skipped ${skipped.join(", ")} (no vision, the run has images)` : "";
+  return `${String(cause)} from ${provider}${skip}`;
+}
+
+/** What a ModelRouter is built from: the agent, the user tier's policy, the registry and provider health. */
 export interface RouterOptions {
   agent: Agent;
   userTier: string;
@@ -24,6 +32,13 @@ export interface RouterOptions {
   aliases: Readonly<Record<string, ModelRef>>;
   registry: ProviderRegistry;
   health: ProviderHealth;
+  /** The run's history holds images: only vision-capable candidates may take it over. */
+  needsVision?: boolean;
+}
+
+/** Whether the model behind a candidate accepts images (a model without capabilities does not). */
+export function supportsVision(registry: ProviderRegistry, ref: ModelRef): boolean {
+  return registry.resolve(ref.provider, ref.model).capabilities?.vision === true;
 }
 
 /**
@@ -66,8 +81,15 @@ export class ModelRouter implements ModelRoute {
     this.options = options;
     this.userTier = options.userTier;
     this.candidates = resolveCandidates(options);
-    const first = this.candidates[0] as ModelRef;
+    if (options.needsVision === true) this.index = Math.max(0, this.candidates.findIndex((ref) => supportsVision(options.registry, ref)));
+    const first = this.candidates[this.index] as ModelRef;
     this.model = options.registry.resolve(first.provider, first.model);
+  }
+
+  /** This route for a run whose history holds images (or itself when it has none): non-vision candidates are skipped. */
+  withVision(history: readonly Message[]): ModelRouter {
+    const needsVision = history.some((message) => message.content.some((block) => block.type === "image"));
+    return needsVision && this.options.needsVision !== true ? new ModelRouter({ ...this.options, needsVision }) : this;
   }
 
   current(): ChatModel {
@@ -88,15 +110,28 @@ export class ModelRouter implements ModelRoute {
     const failed = this.model;
     this.markFailed(failed, error);
     if (!policy.fallbackOnError || this.fallbacks >= policy.maxFallbackAttempts) return null;
-    const next = this.candidates[this.index + 1];
+    const { next, skipped } = this.nextCandidate();
     if (next === undefined) return null;
-    this.index++;
     this.fallbacks++;
     const sibling = context.hasAssistantTurns ? nonThinkingSibling(next.model) : null;
     const target = sibling !== null && this.options.registry.has(next.provider, sibling) ? sibling : next.model;
     this.model = this.options.registry.resolve(next.provider, target);
-    const reason = `${String(error.details["status"] ?? "error")} from ${failed.provider}`;
-    return { model: this.model, reason, ...(target !== next.model ? { downgradedFrom: next.model } : {}) };
+    return { model: this.model, reason: fallbackReason(error, failed.provider, skipped), ...(target !== next.model ? { downgradedFrom: next.model } : {}) };
+  }
+
+  /** The next candidate after the current one; when the run has images, non-vision ones are skipped (and named). */
+  private nextCandidate(): { next: ModelRef | undefined; skipped: string[] } {
+    const skipped: string[] = [];
+    for (let index = this.index + 1; index < this.candidates.length; index++) {
+      const ref = this.candidates[index] as ModelRef;
+      if (this.options.needsVision === true && !supportsVision(this.options.registry, ref)) {
+        skipped.push(`${ref.provider}/${ref.model}`);
+        continue;
+      }
+      this.index = index;
+      return { next: ref, skipped };
+    }
+    return { next: undefined, skipped };
   }
 
   private markFailed(model: ChatModel, error: AppError): void {

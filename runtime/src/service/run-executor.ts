@@ -2,10 +2,10 @@ import { AppError, effectiveMaxIterations, mergeSampling } from "../domain/index
 import type { Agent, Run, RunOutcome, StoredEvent } from "../domain/index.ts";
 import { replayTranscript, runLoop } from "../loop/index.ts";
 import type { LoopInput } from "../loop/index.ts";
-import { ModelRouter } from "./model-router.ts";
 import { priceUsage } from "./price-usage.ts";
 import { RunEventWriter } from "./run-event-writer.ts";
 import type { RunService } from "./run-service.ts";
+import { compactionFor, requestTransformFor, routeFor } from "./run-setup.ts";
 import type { ServiceDeps } from "./types.ts";
 
 /**
@@ -85,10 +85,8 @@ export class RunExecutor {
     done: number;
   }): LoopInput {
     const { run, agent } = input;
-    const userTier = run.options.user_tier ?? "default";
-    const policy = this.deps.routing.userTiers[userTier] ?? this.deps.routing.userTiers["default"];
-    if (policy === undefined) throw new AppError("INVALID_ARGUMENT", `unknown user tier "${userTier}"`);
-    const route = new ModelRouter({ agent, userTier, policy, aliases: this.deps.aliases, registry: this.deps.providers, health: this.deps.health });
+    const route = routeFor(this.deps, run, agent).withVision(input.history);
+    const transformRequest = requestTransformFor(this.deps);
     const sampling = mergeSampling(agent.sampling, run.options.sampling);
     const metadata = agent.mock_script !== undefined && run.metadata["mock_script"] === undefined ? { ...run.metadata, mock_script: agent.mock_script } : run.metadata;
     return {
@@ -106,6 +104,8 @@ export class RunExecutor {
       metadata,
       sink: input.sink,
       signal: input.signal,
+      compaction: compactionFor(this.deps, run, agent),
+      ...(transformRequest ? { transformRequest } : {}),
       limits: {
         toolParallelism: this.deps.limits.toolParallelism,
         headerTimeoutMs: this.deps.limits.headerTimeoutMs,

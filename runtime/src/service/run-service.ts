@@ -1,6 +1,9 @@
 import { AppError, TERMINAL_STATUSES, newId } from "../domain/index.ts";
-import type { Agent, Run, RunEvent, Session, StoredEvent } from "../domain/index.ts";
-import { resolveCandidates } from "./model-router.ts";
+import type { Agent, Run, RunEvent, Segment, Session, StoredEvent } from "../domain/index.ts";
+import type { ModelRef } from "../config/index.ts";
+import { compactFinishedRun } from "./compact-run.ts";
+import type { CompactRunResult } from "./compact-run.ts";
+import { resolveCandidates, supportsVision } from "./model-router.ts";
 import type { ContinueSessionRequest, ServiceDeps, StartRunRequest } from "./types.ts";
 import { streamRunEvents } from "./stream-run-events.ts";
 
@@ -31,7 +34,8 @@ export class RunService {
   /** Validates, persists the run with its input and system prompt, then enqueues it. */
   async startRun(request: StartRunRequest): Promise<{ run: Run; session: Session }> {
     const agent = this.deps.agents.get(request.agent);
-    this.checkRoute(agent, request.options?.user_tier);
+    const candidates = this.checkRoute(agent, request.options?.user_tier);
+    this.checkVision({ agent, segments: request.segments, candidates });
     const session = request.session_id === undefined ? null : await this.requireIdleSession(request.session_id);
     await this.requireFreeAgentId(request.agent_id);
     const created =
@@ -111,20 +115,35 @@ export class RunService {
     return streamRunEvents({ runId, fromSeq, signal, log: this.deps.store, bus: this.deps.bus, store: this.deps.store });
   }
 
+  /** Manual compaction (POST /v1/runs/{id}/compact): a finished run gets a marker its session's next run applies. */
+  compactRun(runId: string, reason?: string): Promise<CompactRunResult> {
+    return compactFinishedRun(this.deps, { runId, ...(reason === undefined ? {} : { reason }) });
+  }
+
   async transcript(sessionId: string): Promise<{ session: Session; events: StoredEvent[] }> {
     const session = await this.requireSession(sessionId);
     return { session, events: await this.deps.store.listSessionEvents(sessionId) };
   }
 
-  /** Refuses, before any write, a run whose user tier is unknown or whose agent no provider can serve. */
-  private checkRoute(agent: Agent, userTier: string | undefined): void {
+  /** Refuses, before any write, a run whose user tier is unknown or whose agent no provider can serve; returns its candidates. */
+  private checkRoute(agent: Agent, userTier: string | undefined): ModelRef[] {
     const name = userTier ?? "default";
     const policy = this.deps.routing.userTiers[name];
     if (policy === undefined) {
       const known = Object.keys(this.deps.routing.userTiers).sort().join(", ");
       throw new AppError("INVALID_ARGUMENT", `user_tier: unknown user tier "${name}"; configured: ${known}`, { details: { field: "user_tier" } });
     }
-    resolveCandidates({ agent, userTier: name, policy, aliases: this.deps.aliases, registry: this.deps.providers, health: this.deps.health });
+    return resolveCandidates({ agent, userTier: name, policy, aliases: this.deps.aliases, registry: this.deps.providers, health: this.deps.health });
+  }
+
+  /** Refuses, before any write, image input when none of the agent's candidate models accepts images. */
+  private checkVision(input: { agent: Agent; segments: readonly Segment[]; candidates: readonly ModelRef[] }): void {
+    if (!input.segments.some((segment) => segment.content.some((part) => part.type === "image"))) return;
+    if (input.candidates.some((ref) => supportsVision(this.deps.providers, ref))) return;
+    const models = input.candidates.map((ref) => `${ref.provider}/${ref.model}`).join(", ");
+    throw new AppError("INVALID_ARGUMENT", `segments: the input has images but no model agent "${input.agent.name}" may run on supports vision (${models})`, {
+      details: { field: "segments" },
+    });
   }
 
   private async requireSession(sessionId: string): Promise<Session> {

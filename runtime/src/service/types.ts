@@ -6,6 +6,7 @@ import type { Store } from "../store/index.ts";
 import type { ToolRegistry } from "../tools/index.ts";
 import type { AgentCatalog } from "./agent-catalog.ts";
 import type { ProviderHealth } from "./provider-health.ts";
+import type { RedactOptions } from "./redact-request.ts";
 
 /** Counters the service reports; main.ts backs them with prom-client. */
 export interface RunMetrics {
@@ -43,6 +44,8 @@ export interface ServiceDeps {
   metrics: RunMetrics;
   /** This process's id, recorded on the runs it executes. */
   ownerId: string;
+  /** Context-transform plugins applied to every outbound model request (secret values already resolved by main.ts). */
+  contextPlugins?: { redact?: RedactOptions };
 }
 
 /** A request to start a run, already validated by a transport. */

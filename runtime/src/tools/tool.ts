@@ -13,6 +13,8 @@ export interface ToolContext {
   /** Names of the tools this run may call. */
   tools: readonly string[];
   signal: AbortSignal;
+  /** Asks the loop to compact the context at the next iteration boundary (Context op=compact). */
+  requestCompaction(): void;
 }
 
 export interface ToolResult {

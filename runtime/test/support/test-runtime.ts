@@ -28,13 +28,14 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     providerEndpoints: [],
     pricing: { currency: "USD", models: { "mock/mock-echo": { input: 1, output: 2 } } },
     defaultAgent: "default agent on the mock provider",
+    contextPlugins: { redact: null },
     routing: {
       userTiers: {
         default: { providerPriority: [], tiers: {}, fallbackOnError: true, maxFallbackAttempts: 3, retryAttempts: 2, rateLimitCooldownMs: 30_000 },
       },
     },
     limits: { maxRequestBytes: 1024 * 1024, sseKeepaliveMs: 20_000, toolParallelism: 8, maxConcurrentRuns: 64 },
-    provider: { headerTimeoutMs: 10_000, idleTimeoutMs: 10_000 },
+    provider: { headerTimeoutMs: 10_000, idleTimeoutMs: 10_000, probeIntervalMs: 900_000, queueTimeoutMs: 30_000 },
     heartbeat: { intervalMs: 1_000, staleAfterMs: 60_000 },
     mock: { latencyMs: 0, failRate: 0 },
     otel: { endpoint: null, serviceName: "loomcycle-test" },

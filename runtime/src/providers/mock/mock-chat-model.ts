@@ -7,8 +7,10 @@ import type { MockStep } from "./mock-script.ts";
 /** Deterministic models that need no key: `mock-echo` echoes, `mock-tools` plays a script. */
 export const MOCK_MODELS = ["mock-echo", "mock-tools"] as const;
 
-/** Context window the mock reports, so gauges have something to show. */
+/** Context window the mock reports unless `metadata.mock_context_tokens` sets a smaller one (compaction tests). */
 const MOCK_CONTEXT_TOKENS = 200_000;
+/** How a mock summary records the assistant turns it replaced, so a script keeps its place. */
+const TURNS_MARK = /\(mock turns: (\d+)\)/g;
 /** Rough chars-per-token ratio used to derive usage from text length. */
 const CHARS_PER_TOKEN = 4;
 
@@ -36,7 +38,7 @@ export class MockChatModel implements ChatModel {
     if ((this.options.random ?? Math.random)() < this.options.failRate) {
       throw new AppError("PROVIDER_ERROR", "mock: injected failure (LOOMCYCLE_MOCK_FAIL_RATE)", { retryable: true });
     }
-    const step = this.modelId === "mock-tools" ? scriptStep(request) : { text: `You said: ${lastUserText(request.messages)}` };
+    const step = pickStep(this.modelId, request);
     yield* textParts(step.text ?? "");
     const calls = stepToolCalls(step);
     const turn = assistantTurns(request.messages);
@@ -56,9 +58,31 @@ export class MockChatModel implements ChatModel {
       cache_read_input_tokens: 0,
       model: this.modelId,
       provider: this.provider,
-      max_context_tokens: MOCK_CONTEXT_TOKENS,
+      max_context_tokens: contextTokens(request),
     };
   }
+}
+
+/** A summary request (`metadata.loomcycle_summary`) gets a mock summary; otherwise echo or the script. */
+function pickStep(modelId: string, request: ModelRequest): MockStep {
+  if (request.metadata["loomcycle_summary"] === true) return { text: mockSummary(request.messages) };
+  return modelId === "mock-tools" ? scriptStep(request) : { text: `You said: ${lastUserText(request.messages)}` };
+}
+
+/** "mock summary … (mock turns: N)": N counts the assistant turns summarized, earlier summaries included. */
+function mockSummary(messages: readonly Message[]): string {
+  const rendered = messages.map(messageText).join("\n");
+  const turns = (rendered.match(/^\[assistant\]/gm) ?? []).length + summarizedTurns(rendered);
+  return `mock summary of ${rendered.length} characters (mock turns: ${turns})`;
+}
+
+function summarizedTurns(text: string): number {
+  return [...text.matchAll(TURNS_MARK)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+function contextTokens(request: ModelRequest): number {
+  const value = request.metadata["mock_context_tokens"];
+  return typeof value === "number" && value > 0 ? value : MOCK_CONTEXT_TOKENS;
 }
 
 /** The step for this call: the script from run metadata (or agent), indexed by assistant turns so far. */
@@ -77,8 +101,10 @@ function scriptStep(request: ModelRequest): MockStep {
   return script[turn] ?? { text: "(mock script finished)" };
 }
 
+/** Assistant turns so far, counting those a compaction summary replaced. */
 function assistantTurns(messages: readonly Message[]): number {
-  return messages.filter((message) => message.role === "assistant").length;
+  const summarized = messages.filter((message) => message.role === "user").reduce((sum, message) => sum + summarizedTurns(messageText(message)), 0);
+  return summarized + messages.filter((message) => message.role === "assistant").length;
 }
 
 function lastUserText(messages: readonly Message[]): string {

@@ -11,19 +11,26 @@ export interface EventRow {
   payload: unknown;
 }
 
-/** Every RunEvent type; `satisfies` keeps the list in step with the domain union. */
-const RUN_EVENT_TYPES = [
-  "user_input",
-  "system_prompt",
-  "started",
-  "text",
-  "thinking",
-  "tool_call",
-  "tool_result",
-  "usage",
-  "done",
-  "error",
-] as const satisfies readonly RunEventType[];
+/** Every RunEvent type; the Record makes the compiler refuse a type the domain union gains and this list lacks. */
+const EVENT_TYPE_SET: Record<RunEventType, true> = {
+  user_input: true,
+  system_prompt: true,
+  started: true,
+  text: true,
+  thinking: true,
+  tool_call: true,
+  tool_result: true,
+  usage: true,
+  retry: true,
+  provider_fallback: true,
+  cache_invalidated: true,
+  reasoning_invalidated: true,
+  model_downgraded: true,
+  context_compaction: true,
+  done: true,
+  error: true,
+};
+const RUN_EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as [RunEventType, ...RunEventType[]];
 
 /** A light check: the payload is an object with a known `type`; we wrote the rest ourselves. */
 const Payload = z.looseObject({ type: z.enum(RUN_EVENT_TYPES) });

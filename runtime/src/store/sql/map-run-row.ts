@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError, SamplingSpec } from "../../domain/index.ts";
+import { AppError, CompactionSpec, SamplingSpec } from "../../domain/index.ts";
 import type { Run, RunOptions, RunStatus, StopReason, Usage } from "../../domain/index.ts";
 
 /** A `runs` row as both drivers return it (`pg` gives bigint columns as strings). */
@@ -29,7 +29,7 @@ export interface RunRow {
 }
 
 const Metadata = z.record(z.string(), z.unknown());
-const Options = z.object({ user_tier: z.string().optional(), sampling: SamplingSpec.optional() });
+const Options = z.object({ user_tier: z.string().optional(), sampling: SamplingSpec.optional(), compaction: CompactionSpec.optional() });
 
 function mapUsage(row: RunRow): Usage {
   return {

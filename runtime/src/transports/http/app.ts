@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { toHttpError } from "./errors.ts";
 import { registerAgentRoutes } from "./routes/agents.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
+import { registerResolverRoutes } from "./routes/resolver.ts";
 import { registerRunRoutes } from "./routes/runs.ts";
 import { registerSessionRoutes } from "./routes/sessions.ts";
 import { registerUsageRoutes } from "./routes/usage.ts";
@@ -32,5 +33,6 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   registerSessionRoutes(app, options);
   registerAgentRoutes(app, options);
   registerUsageRoutes(app, options);
+  registerResolverRoutes(app, options);
   return app;
 }

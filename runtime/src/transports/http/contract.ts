@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HANDLE_PATTERN, SamplingSpec, Segment } from "../../domain/index.ts";
+import { CompactionSpec, HANDLE_PATTERN, SamplingSpec, Segment } from "../../domain/index.ts";
 import type { Run, Session, StoredEvent } from "../../domain/index.ts";
 
 /**
@@ -20,7 +20,6 @@ const NOT_YET = [
   "parent_context",
   "run_timeout_seconds",
   "interactive",
-  "compaction",
 ] as const;
 
 const notYetFields = Object.fromEntries(NOT_YET.map((name) => [name, z.unknown().optional()]));
@@ -34,6 +33,7 @@ const RunInputFields = {
   metadata: z.record(z.string(), z.unknown()).optional(),
   user_tier: z.string().min(1).optional(),
   sampling: SamplingSpec.optional(),
+  compaction: CompactionSpec.optional(),
   ...notYetFields,
 };
 
@@ -44,6 +44,10 @@ export const RunRequest = z.strictObject({
   ...RunInputFields,
 });
 export type RunRequest = z.infer<typeof RunRequest>;
+
+/** POST /v1/runs/{run_id}/compact. */
+export const CompactRequest = z.strictObject({ reason: z.string().max(1_000).optional() });
+export type CompactRequest = z.infer<typeof CompactRequest>;
 
 /** POST /v1/sessions/{id}/messages: a new user turn in an existing session. */
 export const ContinueRequest = z.strictObject(RunInputFields);

@@ -1,4 +1,4 @@
-import type { AgentCatalog, RunService, UsageService } from "../../service/index.ts";
+import type { AgentCatalog, ProviderProbe, RunService, UsageService } from "../../service/index.ts";
 import type { Logger } from "../../domain/index.ts";
 
 /** What the HTTP transport is built from: the services, limits, and health/metrics hooks. */
@@ -6,6 +6,8 @@ export interface HttpAppOptions {
   runs: RunService;
   agents: AgentCatalog;
   usage: UsageService;
+  /** The provider availability matrix behind /v1/_resolver. */
+  resolver: Pick<ProviderProbe, "snapshot" | "probeAll">;
   logger: Logger;
   version: string;
   limits: { maxRequestBytes: number; sseKeepaliveMs: number };

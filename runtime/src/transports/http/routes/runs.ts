@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { AppError } from "../../../domain/index.ts";
-import type { Run, SamplingSpec, Session, StoredEvent } from "../../../domain/index.ts";
+import type { Run, RunOptions, Session, StoredEvent } from "../../../domain/index.ts";
 import type { HttpAppOptions } from "../types.ts";
-import { ContinueRequest, RunRequest, inputSegments, toRunStatus, unsupportedField } from "../contract.ts";
+import { CompactRequest, ContinueRequest, RunRequest, inputSegments, toRunStatus, unsupportedField } from "../contract.ts";
 import type { RunResultResponse } from "../contract.ts";
 import { parseBody } from "../parse-body.ts";
 import { SseStream } from "../sse.ts";
@@ -12,7 +12,7 @@ const StreamQuery = z.object({ from_seq: z.coerce.number().int().min(0).default(
 const RunParams = z.object({ run_id: z.string().min(1) });
 const SessionParams = z.object({ id: z.string().min(1) });
 
-/** POST /v1/runs, POST /v1/sessions/{id}/messages, GET /v1/runs/{id}, GET /v1/runs/{id}/stream. */
+/** POST /v1/runs, POST /v1/sessions/{id}/messages, GET /v1/runs/{id}, POST /v1/runs/{id}/compact, GET /v1/runs/{id}/stream. */
 export function registerRunRoutes(app: FastifyInstance, options: HttpAppOptions): void {
   const { runs } = options;
 
@@ -35,6 +35,12 @@ export function registerRunRoutes(app: FastifyInstance, options: HttpAppOptions)
     return toRunStatus(view.run, view.live);
   });
 
+  app.post("/v1/runs/:run_id/compact", async (request) => {
+    const { run_id } = parseBody(RunParams, request.params);
+    const { reason } = parseBody(CompactRequest, request.body ?? {});
+    return runs.compactRun(run_id, reason);
+  });
+
   app.get("/v1/runs/:run_id/stream", async (request, reply) => {
     const { run_id } = parseBody(RunParams, request.params);
     const { from_seq } = parseBody(StreamQuery, { from_seq: request.headers["last-event-id"], ...(request.query as object) });
@@ -53,7 +59,7 @@ function runInput(body: ContinueRequest): {
   agent_id?: string;
   tenant_id?: string;
   metadata?: Record<string, unknown>;
-  options?: { user_tier?: string; sampling?: SamplingSpec };
+  options?: RunOptions;
 } {
   const unsupported = unsupportedField(body);
   if (unsupported !== null) {
@@ -74,9 +80,13 @@ function runInput(body: ContinueRequest): {
 }
 
 /** The per-run options the worker applies, when the request sets any. */
-function runOptions(body: ContinueRequest): { options?: { user_tier?: string; sampling?: SamplingSpec } } {
-  if (body.user_tier === undefined && body.sampling === undefined) return {};
-  return { options: { ...(body.user_tier ? { user_tier: body.user_tier } : {}), ...(body.sampling ? { sampling: body.sampling } : {}) } };
+function runOptions(body: ContinueRequest): { options?: RunOptions } {
+  const options: RunOptions = {
+    ...(body.user_tier ? { user_tier: body.user_tier } : {}),
+    ...(body.sampling ? { sampling: body.sampling } : {}),
+    ...(body.compaction ? { compaction: body.compaction } : {}),
+  };
+  return Object.keys(options).length === 0 ? {} : { options };
 }
 
 interface AnswerInput {
