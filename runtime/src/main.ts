@@ -152,7 +152,9 @@ function buildProviders(config: Config): ProviderRegistry {
       ? new ConcurrencyGate({ provider: endpoint.id, limit: endpoint.maxConcurrent, queueTimeoutMs: config.provider.queueTimeoutMs })
       : undefined;
     const listModels = createModelLister({ endpoint, apiKey });
-    providers.register(endpoint.id, (model) => createDriver({ endpoint, model, apiKey }), { listModels, ...(gate ? { gate } : {}) });
+    const streamTimeouts = endpoint.id === "ollama-local" ? { headerMs: config.provider.localHeaderTimeoutMs, idleMs: config.provider.localIdleTimeoutMs } : undefined;
+    const build = (model: string): ChatModel => createDriver({ endpoint, model, apiKey, streamTimeouts });
+    providers.register(endpoint.id, build, { listModels, ...(gate ? { gate } : {}) });
   }
   const code = new Map(config.agents.flatMap((agent) => (agent.provider === "code-js" && agent.code ? [[agent.name, agent.code] as const] : [])));
   providers.register("code-js", (model) => {
@@ -162,24 +164,30 @@ function buildProviders(config: Config): ProviderRegistry {
   return providers;
 }
 
-type DriverOptions = { provider: string; model: string; apiKey?: string; baseUrl?: string };
+type DriverOptions = { provider: string; model: string; apiKey?: string; baseUrl?: string; streamTimeouts?: { headerMs: number; idleMs: number } };
 
 /** One constructor per wire; every real provider id maps onto one of these. */
 const DRIVERS: Readonly<Record<ProviderEndpoint["driver"], (options: DriverOptions) => ChatModel>> = {
-  anthropic: (options) => createAnthropicChatModel(options),
-  openai: (options) => createOpenAiChatModel({ ...options, dialect: "openai" }),
-  deepseek: (options) => createOpenAiChatModel({ ...options, dialect: "deepseek" }),
-  gemini: (options) => createGeminiChatModel(options),
+  anthropic: ({ streamTimeouts: _, ...options }) => createAnthropicChatModel(options),
+  openai: ({ streamTimeouts: _, ...options }) => createOpenAiChatModel({ ...options, dialect: "openai" }),
+  deepseek: ({ streamTimeouts: _, ...options }) => createOpenAiChatModel({ ...options, dialect: "deepseek" }),
+  gemini: ({ streamTimeouts: _, ...options }) => createGeminiChatModel(options),
   ollama: ({ baseUrl, ...options }) => createOllamaChatModel({ ...options, host: baseUrl ?? "http://127.0.0.1:11434" }),
 };
 
-function createDriver(options: { endpoint: ProviderEndpoint; model: string; apiKey: string | undefined }): ChatModel {
+function createDriver(options: {
+  endpoint: ProviderEndpoint;
+  model: string;
+  apiKey: string | undefined;
+  streamTimeouts: DriverOptions["streamTimeouts"] | undefined;
+}): ChatModel {
   const { endpoint } = options;
   return DRIVERS[endpoint.driver]({
     provider: endpoint.id,
     model: options.model,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     ...(endpoint.baseUrl ? { baseUrl: endpoint.baseUrl } : {}),
+    ...(options.streamTimeouts ? { streamTimeouts: options.streamTimeouts } : {}),
   });
 }
 

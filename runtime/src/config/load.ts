@@ -152,6 +152,8 @@ function tuning(settings: EnvSettings): Pick<Config, "limits" | "provider" | "he
     provider: {
       headerTimeoutMs: settings.LOOMCYCLE_PROVIDER_HEADER_TIMEOUT_MS,
       idleTimeoutMs: settings.LOOMCYCLE_PROVIDER_IDLE_TIMEOUT_MS,
+      localHeaderTimeoutMs: settings.LOOMCYCLE_OLLAMA_LOCAL_HEADER_TIMEOUT_MS,
+      localIdleTimeoutMs: settings.LOOMCYCLE_OLLAMA_LOCAL_IDLE_TIMEOUT_MS,
       probeIntervalMs: settings.LOOMCYCLE_RESOLVE_PROBE_INTERVAL_MS,
       queueTimeoutMs: settings.LOOMCYCLE_PROVIDER_QUEUE_TIMEOUT_MS,
     },

@@ -161,7 +161,15 @@ export interface Config {
     maxConcurrentRuns: number;
   };
   /** Stream timeouts; how often the availability matrix re-probes; how long a call waits for a `max_concurrent` slot. */
-  provider: { headerTimeoutMs: number; idleTimeoutMs: number; probeIntervalMs: number; queueTimeoutMs: number };
+  provider: {
+    headerTimeoutMs: number;
+    idleTimeoutMs: number;
+    probeIntervalMs: number;
+    queueTimeoutMs: number;
+    /** Longer stream timeouts for `ollama-local` (slow local prefill). */
+    localHeaderTimeoutMs: number;
+    localIdleTimeoutMs: number;
+  };
   /** Run liveness: how often a worker renews its runs' heartbeat, and when a silent run is orphaned. */
   heartbeat: { intervalMs: number; staleAfterMs: number };
   mock: { latencyMs: number; failRate: number };

@@ -73,7 +73,8 @@ async function collectReply(options: { input: LoopInput; model: ChatModel; messa
     };
     const request = input.transformRequest ? input.transformRequest(built) : built;
     const parts = model.stream(request, { signal: controller.signal });
-    const timeouts = { headerMs: input.limits.headerTimeoutMs, idleMs: input.limits.idleTimeoutMs, controller };
+    const own = model.streamTimeouts;
+    const timeouts = { headerMs: own?.headerMs ?? input.limits.headerTimeoutMs, idleMs: own?.idleMs ?? input.limits.idleTimeoutMs, controller };
     for await (const part of streamWithTimeouts(parts, timeouts)) applyPart(reply, part, input);
     return reply;
   } finally {

@@ -78,6 +78,12 @@ describe("runLoop", () => {
     expect(input.sink.events.at(-1)).toEqual({ type: "error", error: "model stream header timeout after 30 ms", code: "provider_timeout" });
   });
 
+  it("uses a model's own stream timeouts over the runtime's (a slow local model)", async () => {
+    const model = { ...timedModel([{ afterMs: 200, part: finish }]), streamTimeouts: { headerMs: 1_000, idleMs: 1_000 } };
+    const input = loopInput({ model, limits: { toolParallelism: 1, headerTimeoutMs: 30, idleTimeoutMs: 30 } });
+    expect(await runLoop(input)).toMatchObject({ status: "completed" });
+  });
+
   it("fails with provider_timeout when the stream stalls between parts past the idle timeout", async () => {
     const model = timedModel([
       { afterMs: 0, part: { type: "text-delta", text: "a" } },

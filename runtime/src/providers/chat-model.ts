@@ -73,5 +73,7 @@ export interface ChatModel {
   readonly provider: string;
   readonly modelId: string;
   readonly capabilities?: ModelCapabilities;
+  /** Stream timeouts this model needs instead of the runtime's (a slow local model's long prefill). */
+  readonly streamTimeouts?: { headerMs: number; idleMs: number };
   stream(request: ModelRequest, options: ModelCallOptions): AsyncIterable<ModelStreamPart>;
 }

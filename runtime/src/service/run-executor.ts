@@ -40,11 +40,19 @@ export class RunExecutor {
     } catch (error) {
       this.deps.logger.error({ err: error, run_id: run.id }, "run failed outside the loop");
       outcome = { status: "failed", stop_reason: null, error: (error as Error).message, usage: run.usage };
-      await this.deps.store.finishRun(run.id, outcome);
+      await this.failOutsideLoop(run, outcome);
     } finally {
       this.runs.live.delete(run.id);
     }
     this.deps.metrics.runFinished(outcome.status, (performance.now() - started) / 1000);
+  }
+
+  /** Records a failure the loop never saw, with an `error` event so the run's streams end with the reason. */
+  private async failOutsideLoop(run: Run, outcome: RunOutcome): Promise<void> {
+    const last = await this.deps.store.lastSeq(run.id).catch(() => null);
+    const event = { type: "error" as const, error: outcome.error ?? "run failed", code: "internal" };
+    const final = last === null ? [] : [{ run_id: run.id, session_id: run.session_id, seq: last + 1, ts_ms: Date.now(), event }];
+    if (await this.deps.store.finishRun(run.id, outcome, final).catch(() => false)) this.deps.bus.publish(final);
   }
 
   /** The run's event writer, continuing after its last stored seq. */

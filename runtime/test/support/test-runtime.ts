@@ -35,7 +35,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       },
     },
     limits: { maxRequestBytes: 1024 * 1024, sseKeepaliveMs: 20_000, toolParallelism: 8, maxConcurrentRuns: 64 },
-    provider: { headerTimeoutMs: 10_000, idleTimeoutMs: 10_000, probeIntervalMs: 900_000, queueTimeoutMs: 30_000 },
+    provider: { headerTimeoutMs: 10_000, idleTimeoutMs: 10_000, localHeaderTimeoutMs: 300_000, localIdleTimeoutMs: 300_000, probeIntervalMs: 900_000, queueTimeoutMs: 30_000 },
     heartbeat: { intervalMs: 1_000, staleAfterMs: 60_000 },
     mock: { latencyMs: 0, failRate: 0 },
     otel: { endpoint: null, serviceName: "loomcycle-test" },

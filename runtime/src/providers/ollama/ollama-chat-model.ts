@@ -38,6 +38,8 @@ export interface OllamaChatModelOptions {
   fetch?: typeof fetch;
   /** Where loaded windows are cached; the process-wide cache when absent. */
   contextWindows?: ContextWindowCache;
+  /** Longer stream timeouts for a local server (a big prefill can take minutes before the first token). */
+  streamTimeouts?: { headerMs: number; idleMs: number };
 }
 
 /** Builds a ChatModel that streams Ollama's `/api/chat` through the official `ollama` client. */
@@ -49,6 +51,7 @@ export function createOllamaChatModel(options: OllamaChatModelOptions): ChatMode
 export class OllamaChatModel implements ChatModel {
   readonly provider: string;
   readonly modelId: string;
+  readonly streamTimeouts?: { headerMs: number; idleMs: number };
   private readonly options: OllamaChatModelOptions;
   private readonly baseCapabilities: ModelCapabilities;
   private readonly contextWindows: ContextWindowCache;
@@ -56,6 +59,7 @@ export class OllamaChatModel implements ChatModel {
   constructor(options: OllamaChatModelOptions) {
     this.provider = options.provider;
     this.modelId = options.model;
+    if (options.streamTimeouts) this.streamTimeouts = options.streamTimeouts;
     this.options = options;
     this.baseCapabilities = { ...OLLAMA_CAPABILITIES, ...options.capabilities };
     this.contextWindows = options.contextWindows ?? sharedContextWindows;
