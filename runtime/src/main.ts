@@ -7,6 +7,7 @@
 import { hostname } from "node:os";
 import packageJson from "../package.json" with { type: "json" };
 import { runCli } from "./cli/index.ts";
+import { withLocalOllamaDefault } from "./local-ollama-default.ts";
 import type { Config, ProviderEndpoint } from "./config/index.ts";
 import { newId } from "./domain/index.ts";
 import type { Logger } from "./domain/index.ts";
@@ -65,7 +66,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     store,
     queue,
     bus: new InProcessEventBus(),
-    agents: new AgentCatalog(config.agents),
+    agents: new AgentCatalog(await withLocalOllamaDefault(config, logger)),
     providers: buildProviders(config),
     routing: config.routing,
     aliases: config.models,
