@@ -17,6 +17,15 @@ describe("TranscriptPrinter", () => {
     expect(out()).toBe("\u001b[2mLet me see.\u001b[22m\nYes.\n");
   });
 
+  it("shows retries and fallbacks as one line each, so a pause or a switch is explained", () => {
+    const { printer: transcript, out } = printer(false);
+    transcript.handle("text", { type: "text", text: "par" });
+    transcript.handle("retry", { type: "retry", retry: { provider: "anthropic", attempt: 1, wait_ms: 1000, cause_error: "429 rate limited" } });
+    transcript.handle("provider_fallback", { type: "provider_fallback", fallback: { failed_provider: "anthropic", failed_model: "claude-x", new_provider: "openai", new_model: "gpt-x" } });
+    transcript.handle("usage", { type: "usage", usage: {} });
+    expect(out()).toBe("par\n· retry anthropic #1 in 1000 ms (429 rate limited)\n· fallback anthropic/claude-x → openai/gpt-x\n");
+  });
+
   it("marks thinking in plain output, where it cannot be dimmed", () => {
     const { printer: transcript, out } = printer(false);
     transcript.handle("thinking", { type: "thinking", text: "Hmm" });

@@ -90,8 +90,14 @@ export class TranscriptPrinter {
         this.endLine();
         return this.options.stderr(`${this.style.red("✗")} ${text(data["error"]) || "the run failed"}\n`);
       default:
-        return undefined;
+        return this.notice(event, data);
     }
+  }
+
+  /** Retries, fallbacks and compactions get one dim line, so the user sees why a run paused or switched. */
+  private notice(event: string, data: Data): void {
+    const line = noticeText(event, data);
+    if (line !== null) this.line(this.style.dim(`· ${line}`));
   }
 
   private stream(kind: "text" | "thinking", chunk: string): void {
@@ -123,4 +129,30 @@ export class TranscriptPrinter {
     const tokens = `${String(usage["input_tokens"] ?? 0)} in / ${String(usage["output_tokens"] ?? 0)} out tokens`;
     return `— done: ${text(data["stop_reason"]) || "?"} · ${tokens} · run ${this.runId ?? "?"} · session ${this.sessionId ?? "?"}`;
   }
+}
+
+const field = (data: Data, key: string): Data => (data[key] as Data | undefined) ?? {};
+const show = (value: unknown): string => (value === undefined || value === null ? "?" : String(value));
+
+/** One line per recovery or compaction event; null for events the transcript does not show. */
+const NOTICES: Readonly<Record<string, (data: Data) => string>> = {
+  retry: (data) => {
+    const retry = field(data, "retry");
+    return `retry ${show(retry["provider"])} #${show(retry["attempt"])} in ${show(retry["wait_ms"])} ms (${show(retry["cause_error"])})`;
+  },
+  provider_fallback: (data) => {
+    const fallback = field(data, "fallback");
+    return `fallback ${show(fallback["failed_provider"])}/${show(fallback["failed_model"])} → ${show(fallback["new_provider"])}/${show(fallback["new_model"])}`;
+  },
+  model_downgraded: (data) => show(data["text"]),
+  cache_invalidated: (data) => show(data["text"]),
+  reasoning_invalidated: (data) => show(data["text"]),
+  context_compaction: (data) => {
+    const compaction = field(data, "context_compaction");
+    return `context compacted: ${show(compaction["before_tokens"])} → ${show(compaction["after_tokens"])} tokens`;
+  },
+};
+
+function noticeText(event: string, data: Data): string | null {
+  return NOTICES[event]?.(data) ?? null;
 }
