@@ -62,9 +62,13 @@ export interface Agent extends AgentSpec {
   source: AgentSource;
 }
 
+/** code-js agents make one tool call per turn, so their default cap is loomcycle's hard ceiling, not 16. */
+const CODE_JS_MAX_ITERATIONS = 1 << 20;
+
 /** The loop cap the agent runs with (0 → the default). */
 export function effectiveMaxIterations(agent: AgentSpec): number {
-  return agent.max_iterations > 0 ? agent.max_iterations : DEFAULT_MAX_ITERATIONS;
+  if (agent.max_iterations > 0) return agent.max_iterations;
+  return agent.provider === "code-js" ? CODE_JS_MAX_ITERATIONS : DEFAULT_MAX_ITERATIONS;
 }
 
 /** Merges sampling field by field: a field the override sets wins, `0` included. */

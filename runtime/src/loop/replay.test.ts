@@ -49,6 +49,23 @@ describe("replayTranscript", () => {
     });
   });
 
+  it("leaves a resuming run's unanswered tool calls open, for the loop to run again", () => {
+    const second = { id: "t2", name: "Context", input: { op: "self" } };
+    const events = stored("r1", [
+      input("go"),
+      { type: "started" },
+      { type: "tool_call", tool_use: call },
+      { type: "tool_call", tool_use: second },
+      usage,
+      { type: "tool_result", tool_use: call, text: "{}", is_error: false },
+      { type: "text", text: "half a turn" },
+    ]);
+    const resumed = replayTranscript(events, { openRun: "r1" });
+    expect(resumed.pendingToolCalls).toEqual([second]);
+    expect(resumed.messages.at(-1)).toEqual({ role: "user", content: [{ type: "tool_result", tool_use_id: "t1", text: "{}", is_error: false }] });
+    expect(replayTranscript(events).pendingToolCalls).toEqual([]);
+  });
+
   it("drops a model turn the process never finished and answers dangling tool calls", () => {
     const first = stored("r1", [input("one"), { type: "tool_call", tool_use: call }, usage, { type: "text", text: "partial" }]);
     const second = stored("r2", [input("two")]);

@@ -1,4 +1,4 @@
-import type { ContentBlock, ContextCompaction, Message, RunEvent, StoredEvent } from "../domain/index.ts";
+import type { ContentBlock, ContextCompaction, Message, RunEvent, StoredEvent, ToolUse } from "../domain/index.ts";
 import { segmentsToMessage } from "../domain/index.ts";
 import { appendDelta } from "./append-delta.ts";
 import { applyCompaction } from "./compaction.ts";
@@ -8,6 +8,8 @@ export interface ReplayedTranscript {
   messages: Message[];
   /** Completed model calls per run id (each closed by a `usage` event). */
   iterations: Map<string, number>;
+  /** For the `openRun` being resumed: its last turn's tool calls that have no stored result. */
+  pendingToolCalls: ToolUse[];
 }
 
 /**
@@ -16,11 +18,14 @@ export interface ReplayedTranscript {
  * dropped, and a tool call without a result gets an error result, so the history stays valid.
  * A `context_compaction` event resets the conversation to its summary plus the kept messages.
  */
-export function replayTranscript(events: readonly StoredEvent[]): ReplayedTranscript {
+export function replayTranscript(events: readonly StoredEvent[], options: { openRun?: string } = {}): ReplayedTranscript {
   const state = new ReplayState();
   for (const stored of events) state.apply(stored.run_id, stored.event);
+  if (options.openRun !== undefined && state.isCurrent(options.openRun)) {
+    return { messages: state.messages, iterations: state.iterations, pendingToolCalls: state.endOpenRun() };
+  }
   state.closeRun();
-  return { messages: state.messages, iterations: state.iterations };
+  return { messages: state.messages, iterations: state.iterations, pendingToolCalls: [] };
 }
 
 class ReplayState {
@@ -90,6 +95,21 @@ class ReplayState {
     const last = this.messages.at(-1);
     if (last?.role === "user" && last.content.every((item) => item.type === "tool_result")) last.content.push(block);
     else this.messages.push({ role: "user", content: [block] });
+  }
+
+  isCurrent(runId: string): boolean {
+    return this.currentRun === runId;
+  }
+
+  /** End of a run that resumes: drop its unclosed model turn, and return the tool calls still owed a result. */
+  endOpenRun(): ToolUse[] {
+    this.pendingAssistant = [];
+    const last = this.messages.at(-1);
+    const resultsMessage = last?.role === "user" && last.content.every((block) => block.type === "tool_result") ? last : undefined;
+    const assistant = resultsMessage === undefined ? last : this.messages.at(-2);
+    if (assistant?.role !== "assistant") return [];
+    const answered = new Set(resultsMessage?.content.flatMap((block) => (block.type === "tool_result" ? [block.tool_use_id] : [])) ?? []);
+    return assistant.content.flatMap((block) => (block.type === "tool_use" && !answered.has(block.id) ? [{ id: block.id, name: block.name, input: block.input }] : []));
   }
 
   /** End of a run's events: drop an unclosed turn, answer tool calls left without a result. */

@@ -70,6 +70,19 @@ describe("runLoop", () => {
     expect(input.sink.events.at(-1)).toMatchObject({ type: "done", stop_reason: "cancelled" });
   });
 
+  it("resumes without a second started event, running the tool calls the stopped process left unanswered", async () => {
+    const { model, metadata } = scripted([{ tool: "Context", input: { op: "self" } }, { text: "resumed fine" }]);
+    const pending = { id: "mock-0-0", name: "Context", input: { op: "self" } };
+    const history = [
+      { role: "user" as const, content: [{ type: "text" as const, text: "hi" }] },
+      { role: "assistant" as const, content: [{ type: "tool_use" as const, ...pending }] },
+    ];
+    const input = loopInput({ model, metadata, tools: [contextTool], history, iterationsDone: 1, resume: { pendingToolCalls: [pending] } });
+    const outcome = await runLoop(input);
+    expect(outcome.status).toBe("completed");
+    expect(input.sink.types()).toEqual(["tool_result", "text", "text", "usage", "done"]);
+  });
+
   it("fails with provider_timeout when the first part does not arrive within the header timeout", async () => {
     const model = timedModel([{ afterMs: 5_000, part: finish }]);
     const input = loopInput({ model, limits: { toolParallelism: 1, headerTimeoutMs: 30, idleTimeoutMs: 5_000 } });

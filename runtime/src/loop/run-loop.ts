@@ -4,7 +4,7 @@ import type { RunOutcome, Usage } from "../domain/index.ts";
 import { compactIfDue } from "./auto-compact.ts";
 import type { CompactionState } from "./auto-compact.ts";
 import type { NextStep } from "./next-step.ts";
-import { runTurn } from "./run-turn.ts";
+import { runToolCalls, runTurn } from "./run-turn.ts";
 import type { LoopInput } from "./types.ts";
 
 const tracer = trace.getTracer("loomcycle");
@@ -18,7 +18,7 @@ export async function runLoop(input: LoopInput): Promise<RunOutcome> {
   const attributes = { "loomcycle.run_id": input.run.id, "loomcycle.agent_id": input.run.agentId, "loomcycle.agent_name": input.run.agent };
   return tracer.startActiveSpan("loomcycle.run", { attributes }, async (span) => {
     try {
-      input.sink.emit({ type: "started" });
+      if (input.resume === undefined) input.sink.emit({ type: "started" });
       const outcome = await iterate(input);
       span.setAttribute("loomcycle.stop_reason", outcome.stop_reason ?? outcome.status);
       if (outcome.status === "failed") span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error ?? "" });
@@ -37,6 +37,9 @@ async function iterate(input: LoopInput): Promise<RunOutcome> {
   };
   let usage = emptyUsage();
   let next: NextStep = { kind: "continue" };
+  if (input.resume !== undefined && input.resume.pendingToolCalls.length > 0) {
+    next = await finishPendingTools(input, state, requestCompaction);
+  }
   for (let iteration = input.iterationsDone + 1; next.kind === "continue"; iteration++) {
     try {
       const turn = await tracer.startActiveSpan("loomcycle.iteration", { attributes: { "loomcycle.iteration": iteration } }, async (span) => {
@@ -56,6 +59,23 @@ async function iterate(input: LoopInput): Promise<RunOutcome> {
     }
   }
   return finish(input, next, usage);
+}
+
+/**
+ * A resumed run whose process stopped while its tools ran: run the calls that have no stored
+ * result (at-least-once), and merge their results into the history before the next model call.
+ */
+async function finishPendingTools(input: LoopInput, state: CompactionState, requestCompaction: () => void): Promise<NextStep> {
+  try {
+    const calls = input.resume?.pendingToolCalls ?? [];
+    const results = await runToolCalls({ input, calls, requestCompaction });
+    const last = state.messages.at(-1);
+    if (last?.role === "user" && last.content.every((block) => block.type === "tool_result")) last.content = [...last.content, ...results.content];
+    else state.messages.push(results);
+    return { kind: "continue" };
+  } catch (error) {
+    return { kind: "failed", error: error as Error };
+  }
 }
 
 function finish(input: LoopInput, next: Exclude<NextStep, { kind: "continue" }>, usage: Usage): RunOutcome {

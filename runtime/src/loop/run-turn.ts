@@ -1,4 +1,4 @@
-import type { Message, Usage } from "../domain/index.ts";
+import type { Message, ToolUse, Usage } from "../domain/index.ts";
 import { callModel } from "./call-model.ts";
 import { dispatchTools } from "./dispatch-tools.ts";
 import type { NextStep } from "./next-step.ts";
@@ -33,8 +33,19 @@ export async function runTurn(options: TurnOptions): Promise<TurnResult> {
     return { messages: [assistant], usage: reply.usage, next: { kind: "done", stopReason } };
   }
   await input.sink.flush();
+  const resultMessage = await runToolCalls({ input, calls: reply.toolUses, requestCompaction: options.requestCompaction });
+  const next: NextStep = iteration >= input.maxIterations ? { kind: "done", stopReason: "max_iterations" } : { kind: "continue" };
+  return { messages: [assistant, resultMessage], usage: reply.usage, next };
+}
+
+/**
+ * Runs tool calls and returns the user message holding their results, in call order. Used for
+ * a model's tool calls, and for the calls a resumed run left without results.
+ */
+export async function runToolCalls(options: { input: LoopInput; calls: readonly ToolUse[]; requestCompaction: () => void }): Promise<Message> {
+  const { input, calls } = options;
   const results = await dispatchTools({
-    calls: reply.toolUses,
+    calls,
     tools: input.tools,
     parallelism: input.limits.toolParallelism,
     sink: input.sink,
@@ -49,15 +60,13 @@ export async function runTurn(options: TurnOptions): Promise<TurnResult> {
       requestCompaction: options.requestCompaction,
     },
   });
-  const resultMessage: Message = {
+  return {
     role: "user",
-    content: reply.toolUses.map((call, index) => ({
+    content: calls.map((call, index) => ({
       type: "tool_result" as const,
       tool_use_id: call.id,
       text: results[index]?.text ?? "",
       is_error: results[index]?.is_error ?? true,
     })),
   };
-  const next: NextStep = iteration >= input.maxIterations ? { kind: "done", stopReason: "max_iterations" } : { kind: "continue" };
-  return { messages: [assistant, resultMessage], usage: reply.usage, next };
 }

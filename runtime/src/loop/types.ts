@@ -1,4 +1,4 @@
-import type { AppError, CompactionPolicy, Message, RunEvent } from "../domain/index.ts";
+import type { AppError, CompactionPolicy, Message, RunEvent, ToolUse } from "../domain/index.ts";
 import type { ChatModel, Effort, ModelRequest, Sampling } from "../providers/index.ts";
 import type { Tool } from "../tools/index.ts";
 
@@ -76,6 +76,11 @@ export interface LoopInput {
   history: Message[];
   tools: readonly Tool[];
   maxIterations: number;
+  /**
+   * Set when the run resumes after its process stopped: no second `started`, and the tool calls
+   * it left without results run first.
+   */
+  resume?: { pendingToolCalls: readonly ToolUse[] };
   /** Model calls this run already completed (non-zero when a run resumes). */
   iterationsDone: number;
   maxTokens: number;

@@ -13,6 +13,9 @@ import type { ServiceDeps } from "./types.ts";
  * runs the loop, and records the outcome. Also owns the heartbeat and the start-up recovery of
  * runs that a previous process left behind.
  */
+/** How many times a run is resumed after its process stopped before it is interrupted (a poison run). */
+const MAX_RESUMES = 3;
+
 export class RunExecutor {
   private readonly deps: ServiceDeps;
   private readonly runs: RunService;
@@ -72,9 +75,12 @@ export class RunExecutor {
     const { run, signal, sink, events } = options;
     let input: LoopInput;
     try {
-      const transcript = replayTranscript(events);
+      // A run that already started is resuming after its process stopped: replay keeps its open turn.
+      const resuming = events.some((event) => event.run_id === run.id && event.event.type === "started");
+      const transcript = replayTranscript(events, resuming ? { openRun: run.id } : {});
       const done = transcript.iterations.get(run.id) ?? 0;
       input = this.loopInput({ run, agent: this.deps.agents.get(run.agent), signal, sink, history: transcript.messages, done });
+      if (resuming) input.resume = { pendingToolCalls: transcript.pendingToolCalls };
     } catch (error) {
       // The run cannot start (its agent or model is gone): close its stream with the reason.
       const message = (error as Error).message;
@@ -123,21 +129,28 @@ export class RunExecutor {
   }
 
   /**
-   * Start-up recovery: runs left `running` by a process that is gone become `interrupted`
-   * (with an `error` event closing their stream); runs still `queued` are enqueued again.
+   * Start-up recovery: runs left `running` by a process that is gone go back to the queue and
+   * resume from their transcript (a run that already took its process down MAX_RESUMES times is
+   * interrupted instead, with an `error` event closing its stream); queued runs are enqueued.
    * `exclusive` means no other process shares the store (embedded), so every running run is orphaned.
    */
-  async recover(options: { exclusive: boolean }): Promise<{ interrupted: string[]; requeued: string[] }> {
+  async recover(options: { exclusive: boolean }): Promise<{ interrupted: string[]; resumed: string[]; requeued: string[] }> {
     const cutoff = options.exclusive ? new Date(Date.now() + 1000) : new Date(Date.now() - this.deps.limits.staleAfterMs);
-    const interrupted = await this.deps.store.interruptStaleRuns(cutoff, "interrupted: the process running this run stopped");
+    const { resumed, interrupted } = await this.reclaimStale(cutoff);
     const requeued = await this.deps.store.listQueuedRunIds();
     for (const runId of requeued) await this.deps.queue.enqueue({ runId });
-    return { interrupted, requeued };
+    return { interrupted, resumed, requeued };
+  }
+
+  private async reclaimStale(cutoff: Date): Promise<{ resumed: string[]; interrupted: string[] }> {
+    const resumed = await this.deps.store.requeueStaleRuns(cutoff, MAX_RESUMES);
+    const interrupted = await this.deps.store.interruptStaleRuns(cutoff, "interrupted: the process running this run stopped");
+    return { resumed, interrupted };
   }
 
   /**
-   * Starts the maintenance tick: renew the heartbeat of this process's running runs, then
-   * interrupt runs whose heartbeat went stale (their process died without a word).
+   * Starts the maintenance tick: renew the heartbeat of this process's running runs, then take
+   * back runs whose heartbeat went stale (their process died without a word) and resume them here.
    */
   startHeartbeat(): void {
     this.heartbeatTimer = setInterval(() => {
@@ -148,9 +161,10 @@ export class RunExecutor {
 
   private async tick(): Promise<void> {
     if (this.runs.live.size > 0) await this.deps.store.heartbeat(this.deps.ownerId);
-    const cutoff = new Date(Date.now() - this.deps.limits.staleAfterMs);
-    const interrupted = await this.deps.store.interruptStaleRuns(cutoff, "interrupted: the process running this run stopped");
-    if (interrupted.length > 0) this.deps.logger.warn({ runs: interrupted }, "interrupted runs whose heartbeat went stale");
+    const { resumed, interrupted } = await this.reclaimStale(new Date(Date.now() - this.deps.limits.staleAfterMs));
+    for (const runId of resumed) await this.deps.queue.enqueue({ runId });
+    if (resumed.length > 0) this.deps.logger.warn({ runs: resumed }, "resuming runs whose heartbeat went stale");
+    if (interrupted.length > 0) this.deps.logger.warn({ runs: interrupted }, "interrupted runs that stopped their process too often");
   }
 
   stopHeartbeat(): void {

@@ -74,6 +74,11 @@ export interface RunStore {
   /** Renews the heartbeat of every running run this owner holds. */
   heartbeat(ownerId: string): Promise<void>;
   /**
+   * Puts running runs whose heartbeat is older than `before`, and that were resumed fewer than
+   * `maxResumes` times, back in `queued` so a worker resumes them. Returns their ids.
+   */
+  requeueStaleRuns(before: Date, maxResumes: number): Promise<string[]>;
+  /**
    * Marks running runs whose heartbeat is older than `before` as interrupted, appending an
    * `error` event to each. Returns the interrupted run ids.
    */

@@ -14,11 +14,31 @@ description: a long scripted run
 provider: mock
 model: mock-tools
 tools: Context
+max_iterations: 30
 ---
 Follow the script.
 `;
 
-const script = [...Array.from({ length: 20 }, () => ({ tool: "Context", input: { op: "self" } })), { text: "never reached" }];
+const script = [...Array.from({ length: 20 }, () => ({ tool: "Context", input: { op: "self" } })), { text: "finished after the restart" }];
+
+const CODER_AGENT = `---
+name: coder
+description: code-js agent calling Context many times
+provider: code-js
+tools: Context
+code: |
+  function run(input) {
+    var seen = 0;
+    for (var i = 0; i < 60; i++) {
+      for (var spin = 0; spin < 100000; spin++) {}
+      var self = Context({ op: "self" });
+      if (self.agent === "coder") seen++;
+    }
+    return "coder saw itself " + seen + " times for: " + input.prompt;
+  }
+---
+A code agent.
+`;
 
 describe.each(["pglite", "postgres"] as const)("a server killed mid-run (%s store)", (kind) => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -32,7 +52,7 @@ describe.each(["pglite", "postgres"] as const)("a server killed mid-run (%s stor
     return server;
   }
 
-  it("replays every stored event after restart and shows the run as interrupted", async () => {
+  it("resumes a run after the server is killed mid-run: every stored event replays in order and the run completes", async () => {
     const dir = await mkdtemp(join(tmpdir(), "lc-crash-"));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
     await mkdir(join(dir, "agents"));
@@ -55,7 +75,7 @@ describe.each(["pglite", "postgres"] as const)("a server killed mid-run (%s stor
     await first.stop("SIGKILL");
 
     const second = await boot(dir, env);
-    if (kind === "postgres") await waitFor(async () => (await fetchJson(`${second.url}/v1/runs/${runId}`)).status === "interrupted");
+    await waitFor(async () => (await fetchJson(`${second.url}/v1/runs/${runId}`)).status === "completed");
     const replay: SseFrame[] = [];
     for await (const frame of (await openSse(`${second.url}/v1/runs/${runId}/stream?from_seq=0`)).frames) replay.push(frame);
 
@@ -63,9 +83,12 @@ describe.each(["pglite", "postgres"] as const)("a server killed mid-run (%s stor
     expect(seqs).toEqual(seqs.map((_, index) => 3 + index));
     const seenEvents = seen.slice(2).map((frame) => frame.data);
     expect(replay.slice(1, 1 + seenEvents.length).map((frame) => frame.data)).toEqual(seenEvents);
-    expect(replay.at(-1)).toMatchObject({ event: "error", data: { code: "interrupted" } });
+    expect(replay.at(-1)).toMatchObject({ event: "done", data: { stop_reason: "end_turn" } });
+    expect(replay.filter((frame) => frame.event === "started")).toHaveLength(1);
+    expect(replay.filter((frame) => frame.event === "tool_result").length).toBeGreaterThanOrEqual(20);
+    expect(replay.filter((frame) => frame.event === "text").map((frame) => frame.data["text"]).join("")).toContain("finished after the restart");
     const status = await fetchJson(`${second.url}/v1/runs/${runId}`);
-    expect(status).toMatchObject({ status: "interrupted", error: expect.stringContaining("interrupted") });
+    expect(status).toMatchObject({ status: "completed", stop_reason: "end_turn" });
 
     const after = await fetchJson(`${second.url}/v1/runs`, {
       method: "POST",
@@ -73,6 +96,36 @@ describe.each(["pglite", "postgres"] as const)("a server killed mid-run (%s stor
       body: JSON.stringify({ agent: "default", prompt: "still here?" }),
     });
     expect(after).toMatchObject({ status: "completed", final_text: "You said: still here?" });
+  });
+
+  it("finishes a code-js agent identically after a kill between its tool calls", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "lc-crash-code-"));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    await mkdir(join(dir, "agents"));
+    await writeFile(join(dir, "agents", "coder.md"), CODER_AGENT);
+    const env: Record<string, string> = { LOOMCYCLE_HEARTBEAT_INTERVAL_MS: "200", LOOMCYCLE_HEARTBEAT_STALE_MS: "1500" };
+    if (kind === "postgres") {
+      const database = await isolatedDatabaseUrl();
+      cleanup.push(database.dispose);
+      env["LOOMCYCLE_DATABASE_URL"] = database.url;
+    }
+    const first = await boot(dir, env);
+    const live = await postSse(`${first.url}/v1/runs`, { agent: "coder", prompt: "go" });
+    let results = 0;
+    let runId = "";
+    for await (const frame of live.frames) {
+      if (frame.event === "agent") runId = frame.data["run_id"] as string;
+      if (frame.event === "tool_result" && ++results === 10) break;
+    }
+    await first.stop("SIGKILL");
+    const second = await boot(dir, env);
+    // Each turn replays run() from the top and spins, so 50 calls were still to come at the kill.
+    expect((await fetchJson(`${second.url}/v1/runs/${runId}`)).status).not.toBe("completed");
+    await waitFor(async () => (await fetchJson(`${second.url}/v1/runs/${runId}`)).status === "completed", 30_000);
+    const replay: SseFrame[] = [];
+    for await (const frame of (await openSse(`${second.url}/v1/runs/${runId}/stream?from_seq=0`)).frames) replay.push(frame);
+    const text = replay.filter((frame) => frame.event === "text").map((frame) => frame.data["text"]).join("");
+    expect(text).toBe("coder saw itself 60 times for: go");
   });
 });
 

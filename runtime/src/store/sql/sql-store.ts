@@ -108,6 +108,11 @@ export class SqlStore implements Store {
     await this.client.query(loadSql("renew_heartbeats"), [ownerId]);
   }
 
+  async requeueStaleRuns(before: Date, maxResumes: number): Promise<string[]> {
+    const rows = await this.client.query<{ id: string }>(loadSql("requeue_stale_runs"), [before.toISOString(), maxResumes]);
+    return rows.map((row) => row.id);
+  }
+
   async interruptStaleRuns(before: Date, reason: string): Promise<string[]> {
     const rows = await this.client.query<{ id: string }>(loadSql("interrupt_stale_runs"), [before.toISOString(), reason]);
     return rows.map((row) => row.id);
