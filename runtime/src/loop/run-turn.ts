@@ -58,6 +58,7 @@ export async function runToolCalls(options: { input: LoopInput; calls: readonly 
       tools: input.tools.map((tool) => tool.name),
       signal: input.signal,
       requestCompaction: options.requestCompaction,
+      policy: input.toolPolicy ?? { volumes: [], allowedHosts: [], privateHosts: [] },
     },
   });
   return {

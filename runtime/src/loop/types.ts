@@ -1,6 +1,6 @@
 import type { AppError, CompactionPolicy, Message, RunEvent, ToolUse } from "../domain/index.ts";
 import type { ChatModel, Effort, ModelRequest, Sampling } from "../providers/index.ts";
-import type { Tool } from "../tools/index.ts";
+import type { Tool, ToolPolicy } from "../tools/index.ts";
 
 /**
  * Where the loop puts events. `emit` hands an event over without waiting; the sink persists
@@ -81,6 +81,8 @@ export interface LoopInput {
    * it left without results run first.
    */
   resume?: { pendingToolCalls: readonly ToolUse[] };
+  /** The run's sandbox for tools (volumes, host allowlists); absent = nothing allowed. */
+  toolPolicy?: ToolPolicy;
   /** Model calls this run already completed (non-zero when a run resumes). */
   iterationsDone: number;
   maxTokens: number;

@@ -3,6 +3,27 @@
  * never by throwing at the loop: the model can read and fix a tool error.
  */
 
+/** A filesystem root a run may use: a configured volume, resolved to an absolute, real path. */
+export interface VolumeMount {
+  name: string;
+  /** Absolute real path (symlinks resolved) of the root. */
+  root: string;
+  readOnly: boolean;
+}
+
+/**
+ * The sandbox of one run: what the operator enabled, narrowed by the agent and then by the
+ * caller (never widened). Tools enforce it; the service computes it.
+ */
+export interface ToolPolicy {
+  /** Filesystem roots this run may touch; empty = no filesystem access. */
+  volumes: readonly VolumeMount[];
+  /** Hosts network tools may reach ("*" = any public host); empty = no network. */
+  allowedHosts: readonly string[];
+  /** Hosts the operator allows even though they resolve to private addresses. */
+  privateHosts: readonly string[];
+}
+
 /** What a tool knows about the run calling it. */
 export interface ToolContext {
   runId: string;
@@ -15,6 +36,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Asks the loop to compact the context at the next iteration boundary (Context op=compact). */
   requestCompaction(): void;
+  /** The run's sandbox: volumes and network allowlists. */
+  policy: ToolPolicy;
 }
 
 export interface ToolResult {
