@@ -31,7 +31,7 @@ import { createPgliteStore, createPostgresStore } from "./store/index.ts";
 import type { Store } from "./store/index.ts";
 import { createLogger, createMetrics, startTracing } from "./telemetry/index.ts";
 import type { RuntimeMetrics } from "./telemetry/index.ts";
-import { contextTool, ToolRegistry } from "./tools/index.ts";
+import { ToolRegistry, contextTool, createBashTool, createSearxngBackend, createWebSearchTool, fsTools, httpTool, webFetchTool } from "./tools/index.ts";
 import { buildHttpApp } from "./transports/http/index.ts";
 import { startRunWorker } from "./transports/worker/index.ts";
 
@@ -72,7 +72,8 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     aliases: config.models,
     health: new ProviderHealth(),
     pricing: config.pricing,
-    tools: buildTools(),
+    tools: buildTools(config),
+    sandbox: { volumes: config.volumes, hostAllowlist: config.network.hostAllowlist, privateHostAllowlist: config.network.privateHostAllowlist },
     limits: {
       toolParallelism: config.limits.toolParallelism,
       headerTimeoutMs: config.provider.headerTimeoutMs,
@@ -207,9 +208,24 @@ function logStartup(logger: Logger, config: Config): void {
   logger.info({ providers: enabled }, config.defaultAgent);
 }
 
-function buildTools(): ToolRegistry {
+/**
+ * The built-in tools. They are always registered, and each refuses every call until the run's
+ * policy grants what it needs: the file tools a volume (the agent's `volumes:`), so a runtime
+ * with no `volumes:` has no filesystem access; an agent still has to list a tool in `tools:`.
+ */
+/**
+ * Every built-in tool is registered; each refuses every call until the operator grants what it
+ * needs (volumes, hosts, LOOMCYCLE_BASH_ENABLED), and an agent lists it in `tools:`.
+ */
+function buildTools(config: Config): ToolRegistry {
   const tools = new ToolRegistry();
   tools.register(contextTool);
+  for (const tool of fsTools) tools.register(tool);
+  tools.register(httpTool);
+  tools.register(webFetchTool);
+  const searxng = config.network.searxngUrl;
+  tools.register(createWebSearchTool(searxng === null ? null : createSearxngBackend({ baseUrl: searxng })));
+  tools.register(createBashTool({ enabled: config.bash.enabled, env: process.env }));
   return tools;
 }
 

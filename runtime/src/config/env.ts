@@ -61,6 +61,16 @@ function httpUrl(raw: string): string | undefined {
   return URL.canParse(raw) && /^https?:$/.test(new URL(raw).protocol) ? raw.replace(/\/+$/, "") : undefined;
 }
 
+/** A comma-separated list; blanks dropped, entries trimmed and lower-cased (host names). */
+function hostList(): z.ZodType<string[], string> {
+  return z.string().transform((raw) =>
+    raw
+      .split(",")
+      .map((entry) => entry.trim().toLowerCase())
+      .filter((entry) => entry !== ""),
+  );
+}
+
 const EnvSchema = z.object({
   LOOMCYCLE_LISTEN_ADDR: variable({ expected: "host:port (e.g. 127.0.0.1:8787)", parse: parseListenAddress }).optional(),
   LOOMCYCLE_DATA_DIR: z.string().optional(),
@@ -95,6 +105,14 @@ const EnvSchema = z.object({
     expected: `one of ${LOG_LEVELS.join(", ")}`,
     parse: (raw) => LOG_LEVELS.find((level) => level === raw.toLowerCase()),
   }).default("info"),
+  /** Hosts network tools may reach (`*` = every public host); empty = no network. */
+  LOOMCYCLE_HTTP_HOST_ALLOWLIST: hostList().default([]),
+  /** Hosts allowed although they resolve to private addresses. */
+  LOOMCYCLE_HTTP_PRIVATE_HOST_ALLOWLIST: hostList().default([]),
+  /** Bash runs only when the operator says so (`1`/`true`). */
+  LOOMCYCLE_BASH_ENABLED: variable({ expected: "1, true, 0 or false", parse: (raw) => ({ "1": true, true: true, "0": false, false: false })[raw.toLowerCase()] }).default(false),
+  /** A SearXNG-style JSON search endpoint for WebSearch; unset = WebSearch refuses. */
+  LOOMCYCLE_WEBSEARCH_SEARXNG_URL: variable({ expected: "an http(s) URL", parse: httpUrl }).optional(),
   LOOMCYCLE_BASE_URL: variable({ expected: "an http(s) URL", parse: httpUrl }).optional(),
 });
 

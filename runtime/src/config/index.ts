@@ -11,4 +11,4 @@ export type { Env } from "./paths.ts";
 export { BUILTIN_DEFAULT_AGENT } from "./merge-agents.ts";
 export { BUILTIN_PROVIDER_KEYS } from "./provider-keys.ts";
 export { LOG_LEVELS } from "./env.ts";
-export type { ProviderDriver, ProviderEndpoint } from "./schema.ts";
+export type { ProviderDriver, ProviderEndpoint, VolumeConfig } from "./schema.ts";

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -86,6 +86,40 @@ describe("loadConfig", () => {
     const file = write("loomcycle.yaml", "agents:\n  helper:\n    provider: mock\n   model: [unclosed\n");
     const error = loadError();
     expect(error.message).toMatch(new RegExp(`${file}:4:\\d+: YAML syntax error`));
+  });
+
+  it("resolves volumes to real paths beside the config file, read-only by default", () => {
+    mkdirSync(join(root, "data", "real"), { recursive: true });
+    symlinkSync(join(root, "data", "real"), join(root, "data", "alias"));
+    write("loomcycle.yaml", "volumes:\n  work:\n    path: ./data/alias\n    read_only: false\n  docs:\n    path: data/real\n");
+    const config = load();
+    const real = realpathSync(join(root, "data", "real"));
+    expect(config.volumes).toEqual([
+      { name: "work", root: real, readOnly: false },
+      { name: "docs", root: real, readOnly: true },
+    ]);
+  });
+
+  it("lets agents name volumes in yaml and markdown, warning about a name that is not configured", () => {
+    write("loomcycle.yaml", `volumes:\n  work:\n    path: .\nagents:\n  helper:\n    ${ECHO}\n    volumes: [work, nope]\n    allowed_hosts: [a.com]\n`);
+    const config = load();
+    expect(config.agents.find((agent) => agent.name === "helper")).toMatchObject({ volumes: ["work", "nope"], allowed_hosts: ["a.com"] });
+    expect(config.warnings).toContain('agent "helper" names volume "nope", which is not configured under volumes: (ignored)');
+  });
+
+  it("refuses a volume whose directory does not exist, or a bad volume name", () => {
+    write("loomcycle.yaml", "volumes:\n  work:\n    path: ./missing\n  Bad!:\n    path: .\n");
+    const error = loadError();
+    expect(error.message).toContain("volumes.work.path");
+    expect(error.message).toContain("volumes.Bad!");
+  });
+
+  it("reads the network floor: no hosts by default, comma lists from the environment", () => {
+    expect(load().network).toEqual({ hostAllowlist: [], privateHostAllowlist: [], searxngUrl: null });
+    expect(load().bash).toEqual({ enabled: false });
+    expect(load({ env: { LOOMCYCLE_BASH_ENABLED: "1" } }).bash).toEqual({ enabled: true });
+    const env = { LOOMCYCLE_HTTP_HOST_ALLOWLIST: " Example.com, *,", LOOMCYCLE_HTTP_PRIVATE_HOST_ALLOWLIST: "intranet.local" };
+    expect(load({ env }).network).toMatchObject({ hostAllowlist: ["example.com", "*"], privateHostAllowlist: ["intranet.local"] });
   });
 
   it("warns about loomcycle keys and agent fields it does not support yet", () => {

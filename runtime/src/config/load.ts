@@ -13,8 +13,9 @@ import type { Env } from "./paths.ts";
 import { providerKeysPresent } from "./provider-keys.ts";
 import { readAgentsDir } from "./read-agents-dir.ts";
 import { readConfigFile } from "./read-config-file.ts";
+import { resolveVolumes, unknownVolumeWarnings } from "./resolve-volumes.ts";
 import type { ConfigFileResult } from "./read-config-file.ts";
-import type { Config } from "./schema.ts";
+import type { Config, VolumeConfig } from "./schema.ts";
 
 /** Command-line flags that override the file and the environment. */
 export interface ConfigFlags {
@@ -58,9 +59,11 @@ export function loadConfig(options: LoadConfigOptions): Config {
   const defaultAgent = agents.some((agent) => agent.name === "default" && agent.source === "builtin") ? picked.reason : "default agent: configured";
   const listen = resolveListen({ settings, flags, issues });
   const routing = buildRouting({ configFile, issues });
+  const volumes = resolveVolumes({ configFile, env, issues });
+  warnings.push(...unknownVolumeWarnings(agents, volumes));
   if (issues.length > 0) throw configInvalidError(issues);
   return deepFreeze(
-    assemble({ settings, listen, configFile, agents, warnings, env, cwd, dataDirFlag: flags.dataDir, agentsDir, routing, endpoints, defaultAgent }),
+    assemble({ settings, listen, configFile, agents, warnings, env, cwd, dataDirFlag: flags.dataDir, agentsDir, routing, endpoints, defaultAgent, volumes }),
   );
 }
 
@@ -95,6 +98,7 @@ interface AssembleOptions {
   routing: Config["routing"];
   endpoints: ProviderEndpoint[];
   defaultAgent: string;
+  volumes: VolumeConfig[];
 }
 
 function assemble(options: AssembleOptions): Config {
@@ -112,6 +116,13 @@ function assemble(options: AssembleOptions): Config {
     routing: options.routing,
     pricing,
     contextPlugins,
+    volumes: options.volumes,
+    network: {
+      hostAllowlist: settings.LOOMCYCLE_HTTP_HOST_ALLOWLIST,
+      privateHostAllowlist: settings.LOOMCYCLE_HTTP_PRIVATE_HOST_ALLOWLIST,
+      searxngUrl: settings.LOOMCYCLE_WEBSEARCH_SEARXNG_URL ?? null,
+    },
+    bash: { enabled: settings.LOOMCYCLE_BASH_ENABLED },
     providerEndpoints: options.endpoints,
     defaultAgent: options.defaultAgent,
     ...tuning(settings),

@@ -15,7 +15,7 @@ export interface MarkdownAgent {
 }
 
 /** Frontmatter fields a markdown agent may set; the body is its system prompt. */
-const FRONTMATTER_FIELDS = new Set(["name", "description", "provider", "model", "tier", "effort", "tools", "max_iterations", "max_tokens", "code", "mock_script", "compaction"]);
+const FRONTMATTER_FIELDS = new Set(["name", "description", "provider", "model", "tier", "effort", "tools", "max_iterations", "max_tokens", "code", "mock_script", "compaction", "volumes", "allowed_hosts"]);
 
 interface Sink {
   issues: ConfigIssue[];

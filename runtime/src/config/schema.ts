@@ -54,7 +54,7 @@ export const FilePricing = z.object({
 });
 export type Pricing = z.infer<typeof FilePricing>;
 
-/** A `volumes:` entry (used by the file tools of a later issue; accepted and kept now). */
+/** A `volumes:` entry: a directory the file tools may use when an agent names it (read-only unless `read_only: false`). */
 export const FileVolume = z.object({ path: z.string().min(1), read_only: z.boolean().default(true) }).loose();
 
 /**
@@ -131,6 +131,13 @@ export interface ProviderEndpoint {
   maxConcurrent?: number;
 }
 
+/** An operator volume: `path` resolved to an absolute real path (symlinks resolved) at load. */
+export interface VolumeConfig {
+  name: string;
+  root: string;
+  readOnly: boolean;
+}
+
 /** The resolved, frozen configuration `main.ts` passes down. */
 export interface Config {
   listen: { host: string; port: number };
@@ -150,6 +157,12 @@ export interface Config {
   defaultAgent: string;
   /** Context-transform plugins (redaction), with environment variable names, never values. */
   contextPlugins: ContextPluginsConfig;
+  /** Operator volumes (`volumes:`); agents name the ones they may use. Empty = no filesystem access. */
+  volumes: readonly VolumeConfig[];
+  /** The operator's network floor: `LOOMCYCLE_HTTP_HOST_ALLOWLIST` (`*` = every public host) and the private-address exceptions. */
+  network: { hostAllowlist: string[]; privateHostAllowlist: string[]; searxngUrl: string | null };
+  /** Bash is off unless LOOMCYCLE_BASH_ENABLED is set. */
+  bash: { enabled: boolean };
   /** Prices per 1M tokens by "provider/model"; null when the operator priced nothing. */
   pricing: Pricing | null;
   /** Tiers and user tiers with aliases resolved; always has a `default` user tier. */

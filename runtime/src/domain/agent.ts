@@ -42,6 +42,10 @@ export const AgentSpec = z.object({
   /** Same-provider retries for retryable failures (overrides the user tier's). */
   retry_attempts: z.number().int().min(0).max(MAX_RETRY_ATTEMPTS).optional(),
   tools: z.array(z.string().min(1)).default([]),
+  /** Names of operator `volumes:` the file tools may use; absent or empty = no filesystem access. */
+  volumes: z.array(z.string().min(1)).optional(),
+  /** Narrows the operator's host allowlist for network tools (absent = the operator's list). */
+  allowed_hosts: z.array(z.string().min(1)).optional(),
   max_iterations: z.number().int().min(0).max(1_000_000).default(0),
   max_tokens: z.number().int().min(0).default(0),
   system_prompt: z.string().default(""),

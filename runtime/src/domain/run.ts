@@ -47,6 +47,10 @@ export interface RunOptions {
   sampling?: SamplingSpec;
   /** Compaction overrides, merged field by field over the agent's policy. */
   compaction?: CompactionSpec;
+  /** Narrows the agent's tools (intersection; `[]` = no tools). Never widens. */
+  tools?: string[];
+  /** Narrows the hosts network tools may reach (`[]` = none). Never widens. */
+  allowed_hosts?: string[];
 }
 
 /** How a run ended, as recorded on its row. */

@@ -8,6 +8,8 @@ export type { CompactRunResult } from "./compact-run.ts";
 export { REDACTED, createRedactor } from "./redact-request.ts";
 export type { RedactOptions } from "./redact-request.ts";
 export { RunExecutor } from "./run-executor.ts";
+export { buildToolPolicy, intersectHosts, selectRunTools } from "./tool-policy.ts";
+export type { OperatorSandbox } from "./tool-policy.ts";
 export { AgentCatalog } from "./agent-catalog.ts";
 export { ProviderHealth } from "./provider-health.ts";
 export { ModelRouter, resolveCandidates, supportsVision } from "./model-router.ts";

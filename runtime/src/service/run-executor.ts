@@ -6,6 +6,7 @@ import { priceUsage } from "./price-usage.ts";
 import { RunEventWriter } from "./run-event-writer.ts";
 import type { RunService } from "./run-service.ts";
 import { compactionFor, requestTransformFor, routeFor } from "./run-setup.ts";
+import { EMPTY_SANDBOX, buildToolPolicy, selectRunTools } from "./tool-policy.ts";
 import type { ServiceDeps } from "./types.ts";
 
 /**
@@ -111,7 +112,8 @@ export class RunExecutor {
       ...(agent.effort ? { effort: agent.effort } : {}),
       system: agent.system_prompt,
       history: input.history,
-      tools: this.deps.tools.select(agent.tools),
+      tools: selectRunTools((allowlist) => this.deps.tools.select(allowlist), agent.tools, run.options.tools),
+      toolPolicy: buildToolPolicy(this.deps.sandbox ?? EMPTY_SANDBOX, agent, run.options),
       maxIterations: effectiveMaxIterations(agent),
       iterationsDone: input.done,
       maxTokens: agent.max_tokens,

@@ -7,6 +7,7 @@ import type { ToolRegistry } from "../tools/index.ts";
 import type { AgentCatalog } from "./agent-catalog.ts";
 import type { ProviderHealth } from "./provider-health.ts";
 import type { RedactOptions } from "./redact-request.ts";
+import type { OperatorSandbox } from "./tool-policy.ts";
 
 /** Counters the service reports; main.ts backs them with prom-client. */
 export interface RunMetrics {
@@ -39,6 +40,8 @@ export interface ServiceDeps {
   health: ProviderHealth;
   pricing: Config["pricing"];
   tools: ToolRegistry;
+  /** What the operator enabled for tools (volumes, host allowlists); absent = nothing. */
+  sandbox?: OperatorSandbox;
   limits: RunLimits;
   logger: Logger;
   metrics: RunMetrics;

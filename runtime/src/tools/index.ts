@@ -5,3 +5,7 @@
 export type { Tool, ToolContext, ToolPolicy, ToolResult, VolumeMount } from "./tool.ts";
 export { ToolRegistry, matchesToolPattern } from "./registry.ts";
 export { contextTool } from "./builtin/context-tool.ts";
+export { fsTools } from "./builtin/fs/index.ts";
+export { createSearxngBackend, createWebSearchTool, httpTool, NetworkError, safeFetch, webFetchTool } from "./builtin/network/index.ts";
+export type { SearchBackend } from "./builtin/network/index.ts";
+export { createBashTool } from "./builtin/bash/index.ts";

@@ -39,8 +39,11 @@ describe("HTTP errors: bad input gets a clear 4xx, never a 500", () => {
   it("refuses unknown fields and fields this build does not implement yet, by name", async () => {
     const typo = await post(`${runtime.url}/v1/runs`, JSON.stringify({ agent: "default", prompt: "x", promtp: "y" }));
     expect(typo).toEqual({ status: 400, body: { code: "invalid_argument", error: "promtp: unknown field" } });
-    const narrowing = await post(`${runtime.url}/v1/runs`, JSON.stringify({ agent: "default", prompt: "x", tools: ["Read"] }));
-    expect(narrowing).toEqual({ status: 400, body: { code: "invalid_argument", error: "tools: not supported by this runtime yet" } });
+    const later = await post(`${runtime.url}/v1/runs`, JSON.stringify({ agent: "default", prompt: "x", run_timeout_seconds: 5 }));
+    expect(later).toEqual({ status: 400, body: { code: "invalid_argument", error: "run_timeout_seconds: not supported by this runtime yet" } });
+    const badTools = await post(`${runtime.url}/v1/runs`, JSON.stringify({ agent: "default", prompt: "x", tools: "Read" }));
+    expect(badTools.status).toBe(400);
+    expect(badTools.body.error).toMatch(/^tools: /);
   });
 
   it("refuses an unknown user_tier and out-of-range sampling, naming the field", async () => {

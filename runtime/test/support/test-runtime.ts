@@ -29,6 +29,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     pricing: { currency: "USD", models: { "mock/mock-echo": { input: 1, output: 2 } } },
     defaultAgent: "default agent on the mock provider",
     contextPlugins: { redact: null },
+    volumes: [],
+    network: { hostAllowlist: [], privateHostAllowlist: [], searxngUrl: null },
+    bash: { enabled: false },
     routing: {
       userTiers: {
         default: { providerPriority: [], tiers: {}, fallbackOnError: true, maxFallbackAttempts: 3, retryAttempts: 2, rateLimitCooldownMs: 30_000 },

@@ -29,7 +29,13 @@ export interface RunRow {
 }
 
 const Metadata = z.record(z.string(), z.unknown());
-const Options = z.object({ user_tier: z.string().optional(), sampling: SamplingSpec.optional(), compaction: CompactionSpec.optional() });
+const Options = z.object({
+  user_tier: z.string().optional(),
+  sampling: SamplingSpec.optional(),
+  compaction: CompactionSpec.optional(),
+  tools: z.array(z.string()).optional(),
+  allowed_hosts: z.array(z.string()).optional(),
+});
 
 function mapUsage(row: RunRow): Usage {
   return {

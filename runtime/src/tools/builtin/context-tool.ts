@@ -8,7 +8,8 @@ import type { Tool, ToolContext, ToolResult } from "../tool.ts";
 export const contextTool: Tool = {
   name: "Context",
   description:
-    "Introspect the current run. op=self returns the agent, run and session ids and the tools this run may call. " +
+    "Introspect the current run. op=self returns the agent, run and session ids, the tools this run may call, " +
+    "the volumes the file tools may use and the hosts network tools may reach. " +
     "op=compact summarizes the earlier conversation before your next turn, to free context.",
   inputSchema: {
     type: "object",
@@ -31,6 +32,8 @@ export const contextTool: Tool = {
       session_id: context.sessionId,
       user_id: context.userId,
       tools: context.tools,
+      volumes: context.policy.volumes.map((volume) => ({ name: volume.name, root: volume.root, read_only: volume.readOnly })),
+      allowed_hosts: context.policy.allowedHosts,
     };
     return Promise.resolve({ text: JSON.stringify(self), is_error: false });
   },

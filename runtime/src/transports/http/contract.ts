@@ -12,8 +12,6 @@ const Handle = z.string().regex(HANDLE_PATTERN, "1-128 characters of A-Z a-z 0-9
 
 /** loomcycle request fields this build accepts on the wire but does not implement yet. */
 const NOT_YET = [
-  "tools",
-  "allowed_hosts",
   "web_search_filter",
   "user_bearer",
   "user_credentials",
@@ -34,6 +32,10 @@ const RunInputFields = {
   user_tier: z.string().min(1).optional(),
   sampling: SamplingSpec.optional(),
   compaction: CompactionSpec.optional(),
+  /** Narrows the agent's tools for this run (`[]` = no tools); names the agent lacks are ignored. */
+  tools: z.array(z.string().min(1).max(256)).max(256).optional(),
+  /** Narrows the hosts network tools may reach (`[]` = none); hosts the operator or agent lack are ignored. */
+  allowed_hosts: z.array(z.string().min(1).max(253)).max(256).optional(),
   ...notYetFields,
 };
 

@@ -85,6 +85,8 @@ function runOptions(body: ContinueRequest): { options?: RunOptions } {
     ...(body.user_tier ? { user_tier: body.user_tier } : {}),
     ...(body.sampling ? { sampling: body.sampling } : {}),
     ...(body.compaction ? { compaction: body.compaction } : {}),
+    ...(body.tools ? { tools: body.tools } : {}),
+    ...(body.allowed_hosts ? { allowed_hosts: body.allowed_hosts } : {}),
   };
   return Object.keys(options).length === 0 ? {} : { options };
 }
