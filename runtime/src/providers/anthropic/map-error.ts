@@ -1,9 +1,8 @@
 import { APIError } from "@anthropic-ai/sdk";
 import { AppError } from "../../domain/index.ts";
+import { isRetryableFailure, mapCommonFailure } from "../shared/provider-error.ts";
 import { retryAfterMs } from "../shared/retry-after-ms.ts";
 
-/** HTTP statuses a later identical call may succeed on: timeout, conflict, rate limit. 5xx (incl. 529 overloaded) are added by range. */
-const RETRYABLE_STATUSES = new Set([408, 409, 429]);
 /** Error types an in-stream `event: error` carries (no HTTP status) that a retry cannot fix. */
 const PERMANENT_TYPES = new Set(["invalid_request_error", "authentication_error", "billing_error", "permission_error", "not_found_error"]);
 
@@ -15,15 +14,10 @@ const PERMANENT_TYPES = new Set(["invalid_request_error", "authentication_error"
  * @see https://platform.claude.com/docs/en/api/errors
  */
 export function mapError(error: unknown, context: { provider: string; signal: AbortSignal }): unknown {
-  if (context.signal.aborted) return context.signal.reason;
-  if (error instanceof AppError) return error;
-  if (!(error instanceof APIError) || isConnectionError(error)) {
-    // Network failures, a body cut mid-stream, an unparseable chunk: the same call may succeed.
-    const message = error instanceof Error ? error.message : String(error);
-    return new AppError("PROVIDER_ERROR", `${context.provider}: ${message}`, { retryable: true, cause: error });
-  }
+  const common = mapCommonFailure(error, { ...context, isApiError: error instanceof APIError && !isConnectionError(error) });
+  if (common !== null || !(error instanceof APIError)) return common;
   return new AppError("PROVIDER_ERROR", `${context.provider}: ${error.message}`, {
-    retryable: isRetryable(error.status, error.type),
+    retryable: isRetryableFailure({ status: error.status, type: error.type, permanentTypes: PERMANENT_TYPES }),
     cause: error,
     details: errorDetails(error),
   });
@@ -32,11 +26,6 @@ export function mapError(error: unknown, context: { provider: string; signal: Ab
 /** The SDK reports connection failures as an APIError without status, headers or body type. */
 function isConnectionError(error: APIError): boolean {
   return error.status === undefined && error.headers === undefined && error.type === null;
-}
-
-function isRetryable(status: number | undefined, type: string | null): boolean {
-  if (status === undefined) return type === null || !PERMANENT_TYPES.has(type);
-  return status >= 500 || RETRYABLE_STATUSES.has(status);
 }
 
 function errorDetails(error: APIError): Record<string, unknown> {
