@@ -117,9 +117,9 @@ workload at concurrency 32 before → after each change, same machine).
   (c=256). Each run still makes about 10 round trips to Postgres.
 - **Open: the cost of issue 3's features.** After routing, the usage ledger (a \`token_usage\` row written by
   the same statement as each \`usage\` event, joined to its run), compaction checks and the provider probe
-  landed, the same workload runs ~20% slower (Postgres c=32: 333 → 259 runs/s; PGlite c=32: 159 → 129),
-  Measured part of it: the ledger insert alone costs ~12% (Postgres c=32, 1,000 runs: 282 runs/s with the event insert only, 249 with the ledger; reading the ledger rows from the parameters instead of the inserted rows did not help), and the embedded first-event p99 at c=256 is back to ~12 s on the first cold burst of 256 connections
-  (a warm rerun of the same burst stays under 3.2 s). Not yet profiled; the next session starts here.
+  landed, the same workload runs ~20% slower (Postgres c=32: 333 → 259 → 254 runs/s; PGlite c=32: 159 → 129 → 127 in the latest run).
+  Measured part of it: the ledger insert alone costs ~12% (Postgres c=32, 1,000 runs: 282 runs/s with the event insert only, 249 with the ledger; reading the ledger rows from the parameters instead of the inserted rows did not help), and the embedded c=256 tail is intermittent: end-to-end p99 12.7 s in one full bench run and 2.6 s in the next (the table above), the slow case being
+  the first cold burst of 256 connections. Not yet profiled; the next session starts here.
 - **Memory (open).** The embedded server's peak RSS reaches ~1.1 GiB under this load (Postgres mode:
   ~270 MiB): PGlite's WASM heap grows and never returns memory. Sizing it (shared_buffers, work_mem of
   the embedded instance) is left to the memory targets of issue 11.
