@@ -20,3 +20,6 @@ export type { HealthMarkView } from "./provider-health.ts";
 export type { ContinueSessionRequest, RunLimits, RunMetrics, ServiceDeps, StartRunRequest } from "./types.ts";
 export { USAGE_DIMENSIONS, UsageService } from "./usage-service.ts";
 export type { UsageDimension, UsageReportRow } from "./usage-service.ts";
+export { MAX_BATCH_RUNS, runBatch } from "./run-batch.ts";
+export type { BatchChildResult } from "./run-batch.ts";
+export type { RunResult } from "./run-service.ts";

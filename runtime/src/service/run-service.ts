@@ -10,6 +10,12 @@ import { streamRunEvents } from "./stream-run-events.ts";
 /** The tenant every run belongs to until multi-tenant auth arrives. */
 const DEFAULT_TENANT = "default";
 
+/** A finished run and the text of its last turn. */
+export interface RunResult {
+  run: Run;
+  finalText: string;
+}
+
 /** A run plus whether this process is executing it right now. */
 export interface RunView {
   run: Run;
@@ -108,6 +114,20 @@ export class RunService {
   async streamRun(runId: string, fromSeq: number, signal: AbortSignal): Promise<{ run: Run; events: AsyncIterable<StoredEvent> }> {
     const { run } = await this.getRun(runId);
     return { run, events: this.followRun(run.id, fromSeq, signal) };
+  }
+
+  /**
+   * Follows a run to its end and returns its final row and final text (the text after the last
+   * tool result): the blocking form of a run, for JSON answers and batches.
+   */
+  async waitForResult(runId: string, signal: AbortSignal): Promise<RunResult> {
+    let finalText = "";
+    for await (const stored of this.followRun(runId, 0, signal)) {
+      if (stored.event.type === "text") finalText += stored.event.text;
+      if (stored.event.type === "tool_result") finalText = "";
+    }
+    const { run } = await this.getRun(runId);
+    return { run, finalText };
   }
 
   /** The events of a run the caller already holds (just started), without reading its row again. */

@@ -4,6 +4,7 @@ import { toHttpError } from "./errors.ts";
 import { registerAgentRoutes } from "./routes/agents.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerResolverRoutes } from "./routes/resolver.ts";
+import { registerBatchRoutes } from "./routes/runs-batch.ts";
 import { registerRunRoutes } from "./routes/runs.ts";
 import { registerSessionRoutes } from "./routes/sessions.ts";
 import { registerUsageRoutes } from "./routes/usage.ts";
@@ -30,6 +31,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
 
   registerHealthRoutes(app, options);
   registerRunRoutes(app, options);
+  registerBatchRoutes(app, options);
   registerSessionRoutes(app, options);
   registerAgentRoutes(app, options);
   registerUsageRoutes(app, options);

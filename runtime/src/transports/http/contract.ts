@@ -133,6 +133,21 @@ export interface RunResultResponse {
   error: string | null;
 }
 
+/** Maps a finished run and its final text to the JSON result (also a batch child's result). */
+export function toRunResult(result: { run: Run; finalText: string }): RunResultResponse {
+  const { run } = result;
+  return {
+    agent_id: run.agent_id,
+    run_id: run.id,
+    session_id: run.session_id,
+    status: run.status,
+    stop_reason: run.stop_reason,
+    final_text: result.finalText,
+    usage: run.usage,
+    error: run.error,
+  };
+}
+
 /** One row of GET /v1/sessions/{id}/transcript. `payload` is set for user_input and system_prompt rows. */
 export interface TranscriptEvent {
   seq: number;

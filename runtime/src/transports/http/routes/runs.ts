@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { AppError } from "../../../domain/index.ts";
-import type { Run, RunOptions, Session, StoredEvent } from "../../../domain/index.ts";
+import type { Run, Session, StoredEvent } from "../../../domain/index.ts";
 import type { HttpAppOptions } from "../types.ts";
-import { CompactRequest, ContinueRequest, RunRequest, inputSegments, toRunStatus, unsupportedField } from "../contract.ts";
+import { CompactRequest, ContinueRequest, RunRequest, toRunResult, toRunStatus } from "../contract.ts";
+import { runInput } from "../run-input.ts";
 import type { RunResultResponse } from "../contract.ts";
 import { parseBody } from "../parse-body.ts";
 import { SseStream } from "../sse.ts";
@@ -52,45 +52,6 @@ export function registerRunRoutes(app: FastifyInstance, options: HttpAppOptions)
   });
 }
 
-/** The service-level input of a run request, after the `prompt` sugar and the not-yet fields are checked. */
-function runInput(body: ContinueRequest): {
-  segments: NonNullable<ReturnType<typeof inputSegments>>;
-  user_id?: string;
-  agent_id?: string;
-  tenant_id?: string;
-  metadata?: Record<string, unknown>;
-  options?: RunOptions;
-} {
-  const unsupported = unsupportedField(body);
-  if (unsupported !== null) {
-    throw new AppError("INVALID_ARGUMENT", `${unsupported}: not supported by this runtime yet`, { details: { field: unsupported } });
-  }
-  const segments = inputSegments(body);
-  if (segments === null) {
-    throw new AppError("INVALID_ARGUMENT", "segments: give either `segments` or `prompt`, not both and not neither", { details: { field: "segments" } });
-  }
-  return {
-    segments,
-    ...(body.user_id ? { user_id: body.user_id } : {}),
-    ...(body.agent_id ? { agent_id: body.agent_id } : {}),
-    ...(body.tenant_id ? { tenant_id: body.tenant_id } : {}),
-    ...(body.metadata ? { metadata: body.metadata } : {}),
-    ...runOptions(body),
-  };
-}
-
-/** The per-run options the worker applies, when the request sets any. */
-function runOptions(body: ContinueRequest): { options?: RunOptions } {
-  const options: RunOptions = {
-    ...(body.user_tier ? { user_tier: body.user_tier } : {}),
-    ...(body.sampling ? { sampling: body.sampling } : {}),
-    ...(body.compaction ? { compaction: body.compaction } : {}),
-    ...(body.tools ? { tools: body.tools } : {}),
-    ...(body.allowed_hosts ? { allowed_hosts: body.allowed_hosts } : {}),
-  };
-  return Object.keys(options).length === 0 ? {} : { options };
-}
-
 interface AnswerInput {
   request: FastifyRequest;
   reply: FastifyReply;
@@ -103,11 +64,11 @@ interface AnswerInput {
 async function answerRun(input: AnswerInput): Promise<void> {
   const { reply, options, run, session } = input;
   const closed = abortOnClose(reply);
-  const events = options.runs.followRun(run.id, 0, closed);
   if (wantsJson(input.request)) {
-    await reply.send(await collectResult(run, events, options));
+    await reply.send(await collectResult(run, options, closed));
     return;
   }
+  const events = options.runs.followRun(run.id, 0, closed);
   const sse = new SseStream(reply, options.limits.sseKeepaliveMs);
   sse.send("session", { type: "session", text: session.id });
   sse.send("agent", { agent_id: run.agent_id, run_id: run.id, session_id: session.id, parent_agent_id: null });
@@ -122,23 +83,8 @@ async function pipe(events: AsyncIterable<StoredEvent>, sse: SseStream): Promise
   }
 }
 
-async function collectResult(run: Run, events: AsyncIterable<StoredEvent>, options: HttpAppOptions): Promise<RunResultResponse> {
-  let finalText = "";
-  for await (const stored of events) {
-    if (stored.event.type === "text") finalText += stored.event.text;
-    if (stored.event.type === "tool_result") finalText = "";
-  }
-  const { run: finished } = await options.runs.getRun(run.id);
-  return {
-    agent_id: finished.agent_id,
-    run_id: finished.id,
-    session_id: finished.session_id,
-    status: finished.status,
-    stop_reason: finished.stop_reason,
-    final_text: finalText,
-    usage: finished.usage,
-    error: finished.error,
-  };
+async function collectResult(run: Run, options: HttpAppOptions, signal: AbortSignal): Promise<RunResultResponse> {
+  return toRunResult(await options.runs.waitForResult(run.id, signal));
 }
 
 function wantsJson(request: FastifyRequest): boolean {
