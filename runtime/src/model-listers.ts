@@ -1,14 +1,12 @@
 /**
  * Part of the composition root (only main.ts imports it): one model lister per wire, on each
- * vendor's official SDK, for the availability probe (`GET /v1/_resolver`). The clients are set up
- * as the drivers set up theirs: every option explicit so no SDK reads its own environment
- * variables, no SDK retries, and a keyless provider sends no Authorization header.
+ * vendor's official SDK, for the availability probe (`GET /v1/_resolver`). Anthropic and OpenAI
+ * reuse their drivers' client builders; the Gemini and Ollama clients are set up the same way.
  */
-import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import { Ollama } from "ollama";
-import OpenAI from "openai";
 import type { ProviderDriver, ProviderEndpoint } from "./config/index.ts";
+import { createAnthropicClient, createOpenAiClient } from "./providers/index.ts";
 import type { ModelLister } from "./providers/index.ts";
 
 /** What a lister needs: where the provider is and its key (read by main.ts). */
@@ -17,18 +15,8 @@ export interface ListerOptions {
   apiKey: string | undefined;
 }
 
-/** The OpenAI-compatible endpoints the driver knows without a `base_url`. */
-const OPENAI_BASE_URLS: Readonly<Record<string, string>> = { openai: "https://api.openai.com/v1", deepseek: "https://api.deepseek.com/v1" };
-
 function anthropicLister({ endpoint, apiKey }: ListerOptions): ModelLister {
-  const client = new Anthropic({
-    apiKey: apiKey ?? "",
-    baseURL: endpoint.baseUrl ?? "https://api.anthropic.com",
-    webhookKey: null,
-    maxRetries: 0,
-    logLevel: "warn",
-    defaultHeaders: apiKey ? {} : { authorization: null },
-  });
+  const client = createAnthropicClient({ provider: endpoint.id, model: "", ...(apiKey ? { apiKey } : {}), ...(endpoint.baseUrl ? { baseUrl: endpoint.baseUrl } : {}) });
   return async (signal) => {
     const models: string[] = [];
     for await (const model of client.models.list({}, { signal })) models.push(model.id);
@@ -37,19 +25,12 @@ function anthropicLister({ endpoint, apiKey }: ListerOptions): ModelLister {
 }
 
 function openAiLister({ endpoint, apiKey }: ListerOptions): ModelLister {
-  const baseURL = endpoint.baseUrl ?? OPENAI_BASE_URLS[endpoint.id];
-  if (baseURL === undefined) return () => Promise.reject(new Error(`provider ${endpoint.id} has no base_url`));
-  const client = new OpenAI({
-    apiKey: apiKey || "keyless",
-    baseURL,
-    organization: null,
-    project: null,
-    adminAPIKey: null,
-    webhookSecret: null,
-    maxRetries: 0,
-    logLevel: "warn",
-    ...(apiKey ? {} : { defaultHeaders: { authorization: null } }),
-  });
+  let client: ReturnType<typeof createOpenAiClient>;
+  try {
+    client = createOpenAiClient({ provider: endpoint.id, model: "", ...(apiKey ? { apiKey } : {}), ...(endpoint.baseUrl ? { baseUrl: endpoint.baseUrl } : {}) });
+  } catch (error) {
+    return () => Promise.reject(error);
+  }
   return async (signal) => {
     const models: string[] = [];
     for await (const model of client.models.list({ signal })) models.push(model.id);

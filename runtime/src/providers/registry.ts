@@ -27,18 +27,30 @@ interface Entry {
  */
 export class ProviderRegistry {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Models built so far, by provider and model id: a driver holds only its SDK client and
+   * options, so one instance serves every run, and starting a run builds no client.
+   */
+  private readonly built = new Map<string, ChatModel | null>();
 
   register(provider: string, factory: ChatModelFactory, extras: ProviderExtras = {}): void {
     this.entries.set(provider, { factory, extras });
+    for (const key of this.built.keys()) if (key.startsWith(`${provider}\n`)) this.built.delete(key);
   }
 
   providers(): string[] {
     return [...this.entries.keys()];
   }
 
-  /** Whether this provider is registered and serves this model (without building it twice). */
+  /** Whether this provider is registered and serves this model. */
   has(provider: string, modelId: string): boolean {
-    return this.entries.get(provider)?.factory(modelId) != null;
+    return this.build(provider, modelId) !== null;
+  }
+
+  private build(provider: string, modelId: string): ChatModel | null {
+    const key = `${provider}\n${modelId}`;
+    if (!this.built.has(key)) this.built.set(key, this.entries.get(provider)?.factory(modelId) ?? null);
+    return this.built.get(key) ?? null;
   }
 
   /** The provider's model lister, when its driver can list models. */
@@ -58,7 +70,7 @@ export class ProviderRegistry {
         details: { field: "provider" },
       });
     }
-    const model = entry.factory(modelId);
+    const model = this.build(provider, modelId);
     if (model === null) {
       throw new AppError("INVALID_ARGUMENT", `provider "${provider}" has no model "${modelId}"`, { details: { field: "model" } });
     }

@@ -56,7 +56,7 @@ class AnthropicChatModel implements ChatModel {
     this.modelId = options.model;
     this.capabilities = Object.freeze({ ...ANTHROPIC_DEFAULT_CAPABILITIES, ...options.capabilities });
     this.randomSampling = options.apiVersion !== undefined && RANDOM_SAMPLING_VERSIONS.has(options.apiVersion);
-    this.client = createClient(options);
+    this.client = createAnthropicClient(options);
   }
 
   async *stream(request: ModelRequest, options: ModelCallOptions): AsyncIterable<ModelStreamPart> {
@@ -71,7 +71,8 @@ class AnthropicChatModel implements ChatModel {
   }
 }
 
-function createClient(options: AnthropicChatModelOptions): Anthropic {
+/** The Anthropic SDK client a driver (or the availability probe) uses: every option explicit, no SDK retries, keyless = no Authorization. */
+export function createAnthropicClient(options: AnthropicChatModelOptions): Anthropic {
   const headers: Record<string, string | null> = {};
   // A keyless provider sends no Authorization at all; null tells the SDK it was left out on purpose.
   if (options.apiKey === undefined || options.apiKey === "") headers["authorization"] = null;

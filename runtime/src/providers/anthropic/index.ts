@@ -3,5 +3,5 @@
  * official `@anthropic-ai/sdk` (which parses the SSE stream). Also serves custom provider ids
  * whose driver is `anthropic`. May import domain/ and the port (`../chat-model.ts`) only.
  */
-export { ANTHROPIC_DEFAULT_CAPABILITIES, createAnthropicChatModel } from "./anthropic-chat-model.ts";
+export { ANTHROPIC_DEFAULT_CAPABILITIES, createAnthropicChatModel, createAnthropicClient } from "./anthropic-chat-model.ts";
 export type { AnthropicChatModelOptions } from "./anthropic-chat-model.ts";

@@ -57,7 +57,7 @@ class OpenAiChatModel implements ChatModel {
     this.modelId = options.model;
     this.dialect = options.dialect ?? (options.provider === "deepseek" ? "deepseek" : "openai");
     this.capabilities = Object.freeze({ ...defaultCapabilities(options.provider, this.dialect), ...options.capabilities });
-    this.client = createClient(options);
+    this.client = createOpenAiClient(options);
   }
 
   async *stream(request: ModelRequest, options: ModelCallOptions): AsyncIterable<ModelStreamPart> {
@@ -77,7 +77,8 @@ function defaultCapabilities(provider: string, dialect: OpenAiDialect): ModelCap
   return dialect === "deepseek" ? OPENAI_DEFAULT_CAPABILITIES.deepseek : OPENAI_DEFAULT_CAPABILITIES.custom;
 }
 
-function createClient(options: OpenAiChatModelOptions): OpenAI {
+/** The OpenAI SDK client a driver (or the availability probe) uses: every option explicit, no SDK retries, keyless = no Authorization. */
+export function createOpenAiClient(options: OpenAiChatModelOptions): OpenAI {
   const baseURL = options.baseUrl ?? DEFAULT_BASE_URLS[options.provider];
   if (baseURL === undefined) {
     throw new AppError("CONFIG_INVALID", `provider ${options.provider}: an OpenAI-compatible provider needs a base_url`, {
