@@ -6,7 +6,8 @@ import type { EventSink } from "./types.ts";
 export interface DispatchOptions {
   calls: readonly ToolUse[];
   tools: readonly Tool[];
-  context: ToolContext;
+  /** The run's context; each call gets it with its own `callId`. */
+  context: Omit<ToolContext, "callId">;
   parallelism: number;
   sink: EventSink;
 }
@@ -43,7 +44,7 @@ async function executeOne(call: ToolUse, options: DispatchOptions): Promise<Tool
   }
   return tracer.startActiveSpan("loomcycle.tool.call", { attributes: { "loomcycle.tool": call.name } }, async (span) => {
     try {
-      const result = await tool.execute(call.input, options.context);
+      const result = await tool.execute(call.input, { ...options.context, callId: call.id });
       span.setAttribute("loomcycle.tool_is_error", result.is_error);
       return result;
     } catch (error) {

@@ -52,12 +52,14 @@ export async function runToolCalls(options: { input: LoopInput; calls: readonly 
     context: {
       runId: input.run.id,
       sessionId: input.run.sessionId,
+      tenantId: input.run.tenantId,
       agent: input.run.agent,
       agentId: input.run.agentId,
       userId: input.run.userId,
       tools: input.tools.map((tool) => tool.name),
       signal: input.signal,
       requestCompaction: options.requestCompaction,
+      emit: (event) => input.sink.emit(event),
       policy: input.toolPolicy ?? { volumes: [], allowedHosts: [], privateHosts: [] },
     },
   });

@@ -16,6 +16,7 @@ export interface EventSink {
 export interface LoopRun {
   id: string;
   sessionId: string;
+  tenantId: string;
   agent: string;
   agentId: string;
   userId: string | null;

@@ -105,7 +105,7 @@ export class RunExecutor {
     const sampling = mergeSampling(agent.sampling, run.options.sampling);
     const metadata = agent.mock_script !== undefined && run.metadata["mock_script"] === undefined ? { ...run.metadata, mock_script: agent.mock_script } : run.metadata;
     return {
-      run: { id: run.id, sessionId: run.session_id, agent: agent.name, agentId: run.agent_id, userId: run.user_id },
+      run: { id: run.id, sessionId: run.session_id, tenantId: run.tenant_id, agent: agent.name, agentId: run.agent_id, userId: run.user_id },
       model: route.current(),
       route,
       ...(sampling ? { sampling } : {}),

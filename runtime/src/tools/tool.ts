@@ -1,3 +1,5 @@
+import type { RunEvent } from "../domain/index.ts";
+
 /**
  * THE tool port. A tool validates its own input and reports failures as data (`is_error`),
  * never by throwing at the loop: the model can read and fix a tool error.
@@ -28,9 +30,14 @@ export interface ToolPolicy {
 export interface ToolContext {
   runId: string;
   sessionId: string;
+  tenantId: string;
   agent: string;
   agentId: string;
   userId: string | null;
+  /** The id of the tool call being executed (the model's tool_use id): stable across a resumed run, so a tool can make its side effects idempotent. */
+  callId: string;
+  /** Appends an event to the run's log (stored, then streamed), e.g. `interruption_pending`. */
+  emit(event: RunEvent): void;
   /** Names of the tools this run may call. */
   tools: readonly string[];
   signal: AbortSignal;

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { toolContext as baseToolContext } from "./tool-context.ts";
 import type { ToolContext, ToolPolicy, VolumeMount } from "../../src/tools/index.ts";
 
 /**
@@ -43,15 +44,5 @@ export async function createFsSandbox(): Promise<FsSandbox> {
 
 /** A ToolContext for a tool test with the given policy. */
 export function toolContext(policy: ToolPolicy): ToolContext {
-  return {
-    runId: "run_test",
-    sessionId: "ses_test",
-    agent: "tester",
-    agentId: "agt_test",
-    userId: null,
-    tools: [],
-    signal: new AbortController().signal,
-    requestCompaction: () => undefined,
-    policy,
-  };
+  return baseToolContext({ policy });
 }

@@ -27,7 +27,7 @@ export function userText(text: string): Message {
 export function loopInput(overrides: Partial<LoopInput> & { model: ChatModel }): LoopInput & { sink: ArraySink } {
   const sink = (overrides.sink as ArraySink | undefined) ?? new ArraySink();
   return {
-    run: { id: "run_1", sessionId: "ses_1", agent: "a", agentId: "agt_1", userId: null },
+    run: { id: "run_1", sessionId: "ses_1", tenantId: "default", agent: "a", agentId: "agt_1", userId: null },
     system: "system",
     history: [userText("hi")],
     tools: [],

@@ -3,6 +3,7 @@ import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { toolContext } from "../../../../test/support/tool-context.ts";
 import type { ToolContext, VolumeMount } from "../../tool.ts";
 import { BASH_DISABLED_MESSAGE, createBashTool } from "./index.ts";
 
@@ -16,17 +17,7 @@ afterEach(() => {
 });
 
 function contextWith(volumes: VolumeMount[], signal = new AbortController().signal): ToolContext {
-  return {
-    runId: "run-1",
-    sessionId: "session-1",
-    agent: "tester",
-    agentId: "agent-1",
-    userId: null,
-    tools: ["Bash"],
-    signal,
-    requestCompaction: () => undefined,
-    policy: { volumes, allowedHosts: [], privateHosts: [] },
-  };
+  return toolContext({ tools: ["Bash"], signal, policy: { volumes, allowedHosts: [], privateHosts: [] } });
 }
 
 const rw = (): VolumeMount[] => [{ name: "work", root, readOnly: false }];

@@ -1,6 +1,7 @@
 import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { toolContext } from "../../../../test/support/tool-context.ts";
 import type { ToolContext, ToolPolicy } from "../../tool.ts";
 import { createHttpTool } from "./http-tool.ts";
 import type { ResolveHost } from "./safe-fetch.ts";
@@ -17,10 +18,7 @@ async function listen(handler: RequestListener): Promise<{ server: Server; port:
 }
 
 function context(policy: Partial<ToolPolicy>): ToolContext {
-  return {
-    runId: "r", sessionId: "s", agent: "a", agentId: "a", userId: null, tools: [], signal: new AbortController().signal,
-    requestCompaction: () => undefined, policy: { volumes: [], allowedHosts: [], privateHosts: [], ...policy },
-  };
+  return toolContext({ policy: { volumes: [], allowedHosts: [], privateHosts: [], ...policy } });
 }
 
 const PAGE = "<html><head><title>Local page</title></head><body><h2>Docs</h2><p>Read <a href='/more'>more</a>.</p><script>x()</script></body></html>";
