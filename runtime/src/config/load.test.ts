@@ -123,11 +123,11 @@ describe("loadConfig", () => {
   });
 
   it("warns about loomcycle keys and agent fields it does not support yet", () => {
-    const file = write("loomcycle.yaml", `mcp_servers:\n  x: {}\nagents:\n  helper:\n    ${ECHO}\n    memory_scopes: [user]\n`);
+    const file = write("loomcycle.yaml", `mcp_servers:\n  x: {}\nagents:\n  helper:\n    ${ECHO}\n    memory_backend: remote\n`);
     const config = load();
     expect(config.configFile).toBe(file);
     expect(config.warnings).toContain(`${file}: key \`mcp_servers\` is not supported yet and is ignored`);
-    expect(config.warnings).toContain(`${file}:7:5: agents.helper.memory_scopes: field is not supported yet and is ignored`);
+    expect(config.warnings).toContain(`${file}:7:5: agents.helper.memory_backend: field is not supported yet and is ignored`);
   });
 
   it("puts the builtin default agent on the first provider whose key is set, and says why", () => {
@@ -201,7 +201,7 @@ describe("loadConfig", () => {
   it("reads markdown agents: frontmatter fields, comma-separated tools, body as system prompt", () => {
     write("agents/researcher.md", "---\nname: researcher\ndescription: Looks things up\nprovider: mock\nmodel: mock-tools\ntools: Context, Read\nmax_iterations: 8\n---\n\nYou are careful.\n\n");
     const config = load({ flags: { agentsDir: "agents" } });
-    expect(config.agents.find((agent) => agent.name === "researcher")).toEqual({
+    expect(config.agents.find((agent) => agent.name === "researcher")).toMatchObject({
       name: "researcher",
       description: "Looks things up",
       provider: "mock",
@@ -230,7 +230,7 @@ describe("loadConfig", () => {
     write("loomcycle.yaml", "agents:\n  writer:\n    model: mock-tools\n    tools: []\n    max_tokens: 512\n");
     write("agents/writer.md", "---\ndescription: Writes\nprovider: mock\nmodel: mock-echo\ntools: Context\n---\nWrite well.\n");
     const writer = load().agents.find((agent) => agent.name === "writer");
-    expect(writer).toEqual({
+    expect(writer).toMatchObject({
       name: "writer",
       description: "Writes",
       provider: "mock",

@@ -7,14 +7,13 @@ import type { ConfigFileResult } from "./read-config-file.ts";
 
 /** The agent served when none named `default` is configured: the mock provider echoing the prompt. */
 export const BUILTIN_DEFAULT_AGENT: Agent = {
-  name: "default",
-  description: "Echoes your prompt back (mock provider). Configure a real provider to replace it.",
-  provider: "mock",
-  model: "mock-echo",
-  tools: [],
-  max_iterations: 0,
-  max_tokens: 0,
-  system_prompt: "You are a helpful assistant.",
+  ...AgentSpec.parse({
+    name: "default",
+    description: "Echoes your prompt back (mock provider). Configure a real provider to replace it.",
+    provider: "mock",
+    model: "mock-echo",
+    system_prompt: "You are a helpful assistant.",
+  }),
   source: "builtin",
 };
 

@@ -23,6 +23,14 @@ export type SamplingSpec = z.infer<typeof SamplingSpec>;
 export const TIERS = ["low", "middle", "high"] as const;
 export type Tier = (typeof TIERS)[number];
 
+/** Where a memory entry lives; the scope id comes from the run (never from the model). */
+export const MEMORY_SCOPES = ["agent", "user", "tenant", "run"] as const;
+export type MemoryScope = (typeof MEMORY_SCOPES)[number];
+
+/** The `Evaluation` tool's grants (loomcycle's `evaluation_scopes`). */
+export const EVALUATION_SCOPES = ["submit_self", "submit_descendants", "submit_any", "read_any"] as const;
+export type EvaluationScope = (typeof EVALUATION_SCOPES)[number];
+
 /** Most same-provider retries a policy may ask for (loomcycle's cap). */
 export const MAX_RETRY_ATTEMPTS = 5;
 
@@ -53,6 +61,18 @@ export const AgentSpec = z.object({
   code: z.string().min(1).optional(),
   /** Context compaction policy (a run's `compaction` overrides it field by field). */
   compaction: CompactionSpec.optional(),
+  /** How many children `Agent op=parallel_spawn` runs at once. */
+  max_concurrent_children: z.number().int().min(1).max(32).default(4),
+  /** Skills the `Skill` tool may load (exact names or `prefix*`); absent or empty = none. */
+  skills: z.array(z.string().min(1)).optional(),
+  /** Memory scopes the `Memory` tool may use; empty = no memory (default deny). */
+  memory_scopes: z.array(z.enum(MEMORY_SCOPES)).default([]),
+  /** Channels the `Channel` tool may publish to / subscribe to (exact names or trailing `/*`); absent = none. */
+  channels: z.strictObject({ publish: z.array(z.string().min(1)).default([]), subscribe: z.array(z.string().min(1)).default([]) }).optional(),
+  /** Whether `Interruption` may ask a human, and how many asks may be pending per run. */
+  interruption: z.strictObject({ enabled: z.boolean().default(false), max_pending: z.number().int().min(1).max(100).default(4) }).optional(),
+  /** What `Evaluation` may do; empty = nothing (default deny). */
+  evaluation_scopes: z.array(z.enum(EVALUATION_SCOPES)).default([]),
   /** Script for the `mock-tools` model: one step per model call. */
   mock_script: z.array(z.unknown()).optional(),
 });

@@ -25,14 +25,16 @@ export { newId } from "./ids.ts";
 export {
   AgentSpec,
   DEFAULT_MAX_ITERATIONS,
+  EVALUATION_SCOPES,
   HANDLE_PATTERN,
+  MEMORY_SCOPES,
   MAX_RETRY_ATTEMPTS,
   SamplingSpec,
   TIERS,
   effectiveMaxIterations,
   mergeSampling,
 } from "./agent.ts";
-export type { Agent, AgentSource, Tier } from "./agent.ts";
+export type { Agent, AgentSource, EvaluationScope, MemoryScope, Tier } from "./agent.ts";
 export { CompactionSpec, resolveCompaction } from "./compaction.ts";
 export type { CompactionPolicy, CompactionTrigger, ContextCompaction } from "./compaction.ts";
 export { silentLogger } from "./logger.ts";

@@ -5,20 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Agent } from "../../src/domain/index.ts";
 import { allFrames, postSse } from "../support/sse-client.ts";
 import type { SseFrame } from "../support/sse-client.ts";
-import { TEST_AGENTS, startTestRuntime } from "../support/test-runtime.ts";
+import { TEST_AGENTS, startTestRuntime, testAgent } from "../support/test-runtime.ts";
 
-const editor: Agent = {
+const editor: Agent = testAgent({
   name: "editor",
   description: "reads and edits files in its volume",
   provider: "mock",
   model: "mock-tools",
   tools: ["Read", "Edit", "Context"],
   volumes: ["work"],
-  max_iterations: 0,
-  max_tokens: 0,
   system_prompt: "Edit files.",
-  source: "config",
-};
+});
 
 const script = [
   { tool: "Read", input: { path: "notes.txt" } },

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import type { Config } from "../../src/config/index.ts";
+import type { z } from "zod";
 import type { Agent } from "../../src/domain/index.ts";
-import { silentLogger } from "../../src/domain/index.ts";
+import { AgentSpec, silentLogger } from "../../src/domain/index.ts";
 import { createRuntime } from "../../src/main.ts";
 import type { Runtime } from "../../src/main.ts";
 import { createPgliteStore, createPostgresStore } from "../../src/store/index.ts";
@@ -53,9 +54,14 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 /** Agents every HTTP test can name. */
 export const TEST_AGENTS: Agent[] = [
-  { name: "default", description: "echo", provider: "mock", model: "mock-echo", tools: [], max_iterations: 0, max_tokens: 0, system_prompt: "You are a test.", source: "builtin" },
-  { name: "scripted", description: "plays metadata.mock_script", provider: "mock", model: "mock-tools", tools: ["Context"], max_iterations: 0, max_tokens: 0, system_prompt: "Follow the script.", source: "config" },
+  testAgent({ name: "default", description: "echo", provider: "mock", model: "mock-echo", system_prompt: "You are a test." }, "builtin"),
+  testAgent({ name: "scripted", description: "plays metadata.mock_script", provider: "mock", model: "mock-tools", tools: ["Context"], system_prompt: "Follow the script." }),
 ];
+
+/** An agent from yaml-like fields, with the schema's defaults filled in (as the config loader does). */
+export function testAgent(fields: z.input<typeof AgentSpec>, source: Agent["source"] = "config"): Agent {
+  return { ...AgentSpec.parse(fields), source };
+}
 
 /** A store of the given kind, isolated for one test file; `dispose` removes everything it made. */
 export async function isolatedStore(kind: StoreKind): Promise<{ store: Store; dispose: () => Promise<void> }> {
