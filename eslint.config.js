@@ -32,7 +32,7 @@ export default tseslint.config(
   },
   {
     // config/ is the only place that reads the environment; main.ts hands it process.env.
-    files: ["runtime/src/config/**/*.ts", "runtime/src/main.ts", "scripts/**/*.ts"],
+    files: ["runtime/src/config/**/*.ts", "runtime/src/main.ts", "runtime/src/build-tools.ts", "scripts/**/*.ts"],
     rules: { "n/no-process-env": "off" },
   },
   {

@@ -11,6 +11,7 @@ import { withLocalOllamaDefault } from "./local-ollama-default.ts";
 import type { Config, ProviderEndpoint } from "./config/index.ts";
 import { newId } from "./domain/index.ts";
 import type { Logger } from "./domain/index.ts";
+import { registerBuiltinTools } from "./build-tools.ts";
 import { createModelLister } from "./model-listers.ts";
 import {
   ConcurrencyGate,
@@ -31,7 +32,7 @@ import { createPgliteStore, createPostgresStore } from "./store/index.ts";
 import type { Store } from "./store/index.ts";
 import { createLogger, createMetrics, startTracing } from "./telemetry/index.ts";
 import type { RuntimeMetrics } from "./telemetry/index.ts";
-import { ToolRegistry, contextTool, createBashTool, createSearxngBackend, createWebSearchTool, fsTools, httpTool, webFetchTool } from "./tools/index.ts";
+import { ToolRegistry } from "./tools/index.ts";
 import { buildHttpApp } from "./transports/http/index.ts";
 import { startRunWorker } from "./transports/worker/index.ts";
 
@@ -72,7 +73,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     aliases: config.models,
     health: new ProviderHealth(),
     pricing: config.pricing,
-    tools: buildTools(config),
+    tools: new ToolRegistry(),
     sandbox: { volumes: config.volumes, hostAllowlist: config.network.hostAllowlist, privateHostAllowlist: config.network.privateHostAllowlist },
     limits: {
       toolParallelism: config.limits.toolParallelism,
@@ -86,8 +87,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     ownerId: `${hostname()}:${process.pid}:${newId("proc")}`,
     contextPlugins: buildContextPlugins(config),
   };
-  const runs = new RunService(deps);
-  const executor = new RunExecutor(deps, runs);
+  const { runs, executor } = createServices(config, deps);
   const recovered = await executor.recover({ exclusive: config.databaseUrl === null });
   if (recovered.resumed.length > 0) logger.warn({ runs: recovered.resumed }, "resuming runs a stopped process left behind");
   if (recovered.interrupted.length > 0) logger.warn({ runs: recovered.interrupted }, "interrupted runs that stopped their process too often");
@@ -120,6 +120,13 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     await tracing.shutdown();
   };
   return { url: address.replace("[::1]", "localhost"), store, close };
+}
+
+/** The services over the adapters, and the built-in tools, which call back into them. */
+function createServices(config: Config, deps: ServiceDeps): { runs: RunService; executor: RunExecutor } {
+  const runs = new RunService(deps);
+  registerBuiltinTools(deps.tools, { config, runs });
+  return { runs, executor: new RunExecutor(deps, runs) };
 }
 
 /**
@@ -206,27 +213,6 @@ function logStartup(logger: Logger, config: Config): void {
   for (const warning of config.warnings) logger.warn({}, warning);
   const enabled = config.providerEndpoints.filter((endpoint) => endpoint.enabled).map((endpoint) => endpoint.id);
   logger.info({ providers: enabled }, config.defaultAgent);
-}
-
-/**
- * The built-in tools. They are always registered, and each refuses every call until the run's
- * policy grants what it needs: the file tools a volume (the agent's `volumes:`), so a runtime
- * with no `volumes:` has no filesystem access; an agent still has to list a tool in `tools:`.
- */
-/**
- * Every built-in tool is registered; each refuses every call until the operator grants what it
- * needs (volumes, hosts, LOOMCYCLE_BASH_ENABLED), and an agent lists it in `tools:`.
- */
-function buildTools(config: Config): ToolRegistry {
-  const tools = new ToolRegistry();
-  tools.register(contextTool);
-  for (const tool of fsTools) tools.register(tool);
-  tools.register(httpTool);
-  tools.register(webFetchTool);
-  const searxng = config.network.searxngUrl;
-  tools.register(createWebSearchTool(searxng === null ? null : createSearxngBackend({ baseUrl: searxng })));
-  tools.register(createBashTool({ enabled: config.bash.enabled, env: process.env }));
-  return tools;
 }
 
 function delay(ms: number): Promise<void> {
