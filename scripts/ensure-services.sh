@@ -25,6 +25,9 @@ if ! pg_up; then
   fi
 fi
 
+# Vector memory needs pgvector; without it kv memory still works (search answers vector_unsupported).
+bash "$(dirname "$0")/ensure-pgvector.sh" || echo "ensure-services: pgvector unavailable; Postgres vector memory tests will skip" >&2
+
 if ! redis_up; then
   if command -v redis-server >/dev/null 2>&1; then
     echo "ensure-services: starting Redis"

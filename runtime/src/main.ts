@@ -10,7 +10,7 @@ import { runCli } from "./cli/index.ts";
 import { withLocalOllamaDefault } from "./local-ollama-default.ts";
 import type { Config, ProviderEndpoint } from "./config/index.ts";
 import { newId } from "./domain/index.ts";
-import type { Logger } from "./domain/index.ts";
+import type { Embedder, Logger } from "./domain/index.ts";
 import { registerBuiltinTools } from "./build-tools.ts";
 import { createModelLister } from "./model-listers.ts";
 import {
@@ -23,10 +23,18 @@ import {
   createGeminiChatModel,
   createOllamaChatModel,
   createOpenAiChatModel,
+  createOpenAiEmbedder,
 } from "./providers/index.ts";
 import type { ChatModel } from "./providers/index.ts";
 import { InProcessEventBus, InProcessRunQueue } from "./queue/index.ts";
 import { AgentCatalog, ProviderHealth, ProviderProbe, RunExecutor, RunService, UsageService } from "./service/index.ts";
+import { EvaluationService } from "./service/index.ts";
+import { SubAgentService } from "./service/index.ts";
+import { HookService } from "./service/index.ts";
+import { InterruptService } from "./service/index.ts";
+import { ChannelService } from "./service/index.ts";
+import { MemoryService } from "./service/index.ts";
+import { createHookRunner } from "./tools/index.ts";
 import type { ServiceDeps } from "./service/index.ts";
 import { createPgliteStore, createPostgresStore } from "./store/index.ts";
 import type { Store } from "./store/index.ts";
@@ -86,8 +94,10 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     metrics: metrics.runs,
     ownerId: `${hostname()}:${process.pid}:${newId("proc")}`,
     contextPlugins: buildContextPlugins(config),
+    hooks: new HookService({ store: store.hooks, runner: createHookRunner({ privateHosts: config.network.privateHostAllowlist }) }),
   };
-  const { runs, executor } = createServices(config, deps);
+  const { runs, executor, evaluations, interrupts, channels, memory } = createServices(config, deps);
+  await channels.declareFromConfig(config.channels ?? []);
   const recovered = await executor.recover({ exclusive: config.databaseUrl === null });
   if (recovered.resumed.length > 0) logger.warn({ runs: recovered.resumed }, "resuming runs a stopped process left behind");
   if (recovered.interrupted.length > 0) logger.warn({ runs: recovered.interrupted }, "interrupted runs that stopped their process too often");
@@ -99,6 +109,11 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     runs,
     agents: deps.agents,
     usage: new UsageService(store),
+    evaluations,
+    interrupts,
+    channels,
+    memory,
+    ...(deps.hooks ? { hooks: deps.hooks } : {}),
     resolver: probe,
     logger,
     version: VERSION,
@@ -123,10 +138,16 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
 }
 
 /** The services over the adapters, and the built-in tools, which call back into them. */
-function createServices(config: Config, deps: ServiceDeps): { runs: RunService; executor: RunExecutor } {
+function createServices(config: Config, deps: ServiceDeps): { runs: RunService; executor: RunExecutor; evaluations: EvaluationService; interrupts: InterruptService; channels: ChannelService; memory: MemoryService } {
   const runs = new RunService(deps);
-  registerBuiltinTools(deps.tools, { config, runs });
-  return { runs, executor: new RunExecutor(deps, runs) };
+  const executor = new RunExecutor(deps, runs);
+  const evaluations = new EvaluationService({ store: deps.store, agents: deps.agents });
+  const interrupts = new InterruptService({ store: deps.store, agents: deps.agents });
+  const channels = new ChannelService({ store: deps.store, agents: deps.agents });
+  const subAgents = new SubAgentService(deps, runs, executor);
+  const memory = new MemoryService({ backend: deps.store.memory, embedder: buildEmbedder(config), agents: deps.agents, logger: deps.logger });
+  registerBuiltinTools(deps.tools, { config, runs, agents: deps.agents, evaluations, subAgents, interrupts, channels, memory });
+  return { runs, executor, evaluations, interrupts, channels, memory };
 }
 
 /**
@@ -198,6 +219,20 @@ function createDriver(options: {
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     ...(endpoint.baseUrl ? { baseUrl: endpoint.baseUrl } : {}),
     ...(options.streamTimeouts ? { streamTimeouts: options.streamTimeouts } : {}),
+  });
+}
+
+/** The embedder for vector memory (`memory.embedder`), its key read here from the variable the config names; null = none. */
+function buildEmbedder(config: Config): Embedder | null {
+  const embedder = config.memory.embedder;
+  if (embedder === null) return null;
+  const apiKey = embedder.apiKeyEnv === null ? undefined : process.env[embedder.apiKeyEnv];
+  return createOpenAiEmbedder({
+    provider: embedder.provider,
+    baseUrl: embedder.baseUrl,
+    model: embedder.model,
+    ...(apiKey ? { apiKey } : {}),
+    ...(embedder.dimensions === null ? {} : { dimensions: embedder.dimensions }),
   });
 }
 

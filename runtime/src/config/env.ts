@@ -114,6 +114,8 @@ const EnvSchema = z.object({
   /** A SearXNG-style JSON search endpoint for WebSearch; unset = WebSearch refuses. */
   LOOMCYCLE_WEBSEARCH_SEARXNG_URL: variable({ expected: "an http(s) URL", parse: httpUrl }).optional(),
   LOOMCYCLE_BASE_URL: variable({ expected: "an http(s) URL", parse: httpUrl }).optional(),
+  /** Where the Skill tool finds `<name>/SKILL.md` folders (overrides `skills_dir:`); unset = none. */
+  LOOMCYCLE_SKILLS_DIR: z.string().optional(),
 });
 
 /** The settings read from the environment, defaults applied. */
@@ -124,6 +126,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   LOOMCYCLE_DATABASE_URL: "LOOMCYCLE_PG_DSN",
   OTEL_EXPORTER_OTLP_ENDPOINT: "LOOMCYCLE_OTEL_EXPORTER_OTLP_ENDPOINT",
   OTEL_SERVICE_NAME: "LOOMCYCLE_OTEL_SERVICE_NAME",
+  LOOMCYCLE_SKILLS_DIR: "LOOMCYCLE_SKILLS_ROOT",
 };
 
 /**

@@ -13,7 +13,10 @@ import type { Env } from "./paths.ts";
 import { providerKeysPresent } from "./provider-keys.ts";
 import { readAgentsDir } from "./read-agents-dir.ts";
 import { readConfigFile } from "./read-config-file.ts";
+import { memoryConfig } from "./memory-config.ts";
 import { resolveVolumes, unknownVolumeWarnings } from "./resolve-volumes.ts";
+import { yamlChannels } from "./yaml-channels.ts";
+import { resolveSkillsDir } from "./resolve-skills-dir.ts";
 import type { ConfigFileResult } from "./read-config-file.ts";
 import type { Config, VolumeConfig } from "./schema.ts";
 
@@ -59,12 +62,30 @@ export function loadConfig(options: LoadConfigOptions): Config {
   const defaultAgent = agents.some((agent) => agent.name === "default" && agent.source === "builtin") ? picked.reason : "default agent: configured";
   const listen = resolveListen({ settings, flags, issues });
   const routing = buildRouting({ configFile, issues });
-  const volumes = resolveVolumes({ configFile, env, issues });
-  warnings.push(...unknownVolumeWarnings(agents, volumes));
+  const { volumes, skillsDir } = resolveDirectories({ configFile, settings, env, cwd, issues, agents, warnings });
   if (issues.length > 0) throw configInvalidError(issues);
-  return deepFreeze(
-    assemble({ settings, listen, configFile, agents, warnings, env, cwd, dataDirFlag: flags.dataDir, agentsDir, routing, endpoints, defaultAgent, volumes }),
-  );
+  return deepFreeze({
+    ...assemble({ settings, listen, configFile, agents, warnings, env, cwd, dataDirFlag: flags.dataDir, agentsDir, routing, endpoints, defaultAgent, volumes }),
+    skillsDir,
+    channels: yamlChannels(configFile),
+  });
+}
+
+/** The operator's directories: volumes (warning about agents naming unknown ones) and the skills folder. */
+function resolveDirectories(options: {
+  configFile: ConfigFileResult | null;
+  settings: EnvSettings;
+  env: Env;
+  cwd: string;
+  issues: ConfigIssue[];
+  agents: readonly Agent[];
+  warnings: string[];
+}): { volumes: VolumeConfig[]; skillsDir: string | null } {
+  const { configFile, env, issues } = options;
+  const volumes = resolveVolumes({ configFile, env, issues });
+  options.warnings.push(...unknownVolumeWarnings(options.agents, volumes));
+  const skillsDir = resolveSkillsDir({ configFile, fromEnv: options.settings.LOOMCYCLE_SKILLS_DIR, env, cwd: options.cwd, issues });
+  return { volumes, skillsDir };
 }
 
 function resolveListen(options: { settings: EnvSettings; flags: ConfigFlags; issues: ConfigIssue[] }): Config["listen"] {
@@ -101,7 +122,7 @@ interface AssembleOptions {
   volumes: VolumeConfig[];
 }
 
-function assemble(options: AssembleOptions): Config {
+function assemble(options: AssembleOptions): Omit<Config, "skillsDir"> {
   const { settings, env } = options;
   const { providers, models, pricing, contextPlugins } = fileSections(options.configFile);
   return {
@@ -116,6 +137,7 @@ function assemble(options: AssembleOptions): Config {
     routing: options.routing,
     pricing,
     contextPlugins,
+    memory: memoryConfig(options.configFile),
     volumes: options.volumes,
     network: {
       hostAllowlist: settings.LOOMCYCLE_HTTP_HOST_ALLOWLIST,

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { ConfigIssue } from "./format-issues.ts";
@@ -103,4 +103,14 @@ export function resolveAgentsDir(options: {
   if (options.configFile === null) return { path: null, namedBy: null };
   const beside = join(dirname(options.configFile), "agents");
   return { path: isDirectory(beside) ? beside : null, namedBy: null };
+}
+
+/** The real path (symlinks resolved) of an existing directory, or null when it is missing or not a directory. */
+export function realDirectory(path: string): string | null {
+  try {
+    const real = realpathSync(path);
+    return statSync(real).isDirectory() ? real : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,7 +1,6 @@
-import { realpathSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ConfigIssue } from "./format-issues.ts";
-import { resolvePath } from "./paths.ts";
+import { realDirectory, resolvePath } from "./paths.ts";
 import type { Env } from "./paths.ts";
 import type { ConfigFileResult } from "./read-config-file.ts";
 import type { Agent } from "../domain/index.ts";
@@ -33,15 +32,6 @@ export function resolveVolumes(options: { configFile: ConfigFileResult | null; e
     resolved.push({ name, root, readOnly: volume.read_only });
   }
   return resolved;
-}
-
-function realDirectory(path: string): string | null {
-  try {
-    const real = realpathSync(path);
-    return statSync(real).isDirectory() ? real : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Start-up warnings for agents naming volumes the operator did not configure (those names grant nothing). */

@@ -1,11 +1,34 @@
 import { z } from "zod";
 import { AgentSpec, MAX_RETRY_ATTEMPTS, TIERS } from "../domain/index.ts";
 import type { Agent, Tier } from "../domain/index.ts";
+import { CHANNEL_NAME_PATTERN, CHANNEL_SCOPES, parseTtlMs } from "../domain/index.ts";
+import type { ChannelSpec } from "../domain/index.ts";
 
 /**
  * The configuration schema: the `loomcycle.yaml` file (loomcycle's keys, so configs carry over)
  * and the resolved runtime config built from file, environment and flags.
  */
+
+/**
+ * A `channels:` entry (the map key is its name): declared at start-up, not deletable over the API.
+ * `default_ttl` is seconds or a duration (`90s`, `1h`); loomcycle's other keys (semantic,
+ * publisher, period) are accepted and ignored.
+ */
+export const FileChannel = z.object({
+  description: z.string().default(""),
+  scope: z.enum(CHANNEL_SCOPES).default("global"),
+  default_ttl: z
+    .union([z.number().min(0), z.string().min(1)])
+    .transform((value, context) => parseTtlMs(value) ?? (context.addIssue({ code: "custom", message: "expected seconds or a duration like 90s, 5m, 1h" }), 0))
+    .optional(),
+  max_messages: z.number().int().min(0).optional(),
+});
+
+const FileChannels = z.record(z.string(), FileChannel).superRefine((channels, context) => {
+  for (const name of Object.keys(channels)) {
+    if (!CHANNEL_NAME_PATTERN.test(name)) context.addIssue({ code: "custom", path: [name], message: "not a channel name: use segments of A-Z a-z 0-9 _ . - separated by /" });
+  }
+});
 
 /** An agent under `agents:` in loomcycle.yaml; the map key is its name. */
 export const FileAgent = AgentSpec.omit({ name: true }).extend({ name: z.string().optional() });
@@ -71,6 +94,31 @@ export const FileContextPlugins = z.strictObject({
     .optional(),
 });
 
+/**
+ * `memory:` (loomcycle's section; only `embedder` is read here, other keys are accepted). The
+ * embedder is any OpenAI-compatible `POST {base_url}/embeddings`; without one, vector search
+ * answers vector_unsupported while key-value memory works.
+ */
+export const FileMemory = z
+  .object({
+    embedder: z
+      .strictObject({
+        base_url: z.string().url(),
+        model: z.string().min(1),
+        api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name").optional(),
+        /** Recorded with each vector; search compares only vectors of the same provider and model. */
+        provider: z.string().min(1).default("openai"),
+        dimensions: z.number().int().min(1).max(16_000).optional(),
+      })
+      .optional(),
+  })
+  .loose();
+
+/** Resolved `memory:`: the embedder's endpoint with the NAME of its key variable (main.ts reads the value). */
+export interface MemoryConfig {
+  embedder: { provider: string; baseUrl: string; model: string; apiKeyEnv: string | null; dimensions: number | null } | null;
+}
+
 /** Resolved `context_plugins:`: variable NAMES only. */
 export interface ContextPluginsConfig {
   redact: { valuesEnv: readonly string[]; patterns: boolean } | null;
@@ -86,11 +134,15 @@ export const ConfigFile = z
     providers: z.record(z.string(), FileProvider).default({}),
     models: z.record(z.string(), FileModelAlias).default({}),
     volumes: z.record(z.string(), FileVolume).default({}),
+    channels: FileChannels.default({}),
     provider_priority: z.array(z.string().min(1)).default([]),
     tiers: FileTiers.default({}),
     user_tiers: z.record(z.string(), FileUserTier).default({}),
     pricing: FilePricing.optional(),
     context_plugins: FileContextPlugins.optional(),
+    memory: FileMemory.optional(),
+    /** Folder of skills (`<name>/SKILL.md`, names may be `/`-grouped) the Skill tool loads on demand. */
+    skills_dir: z.string().min(1).optional(),
   })
   .loose();
 export type ConfigFile = z.infer<typeof ConfigFile>;
@@ -157,12 +209,18 @@ export interface Config {
   defaultAgent: string;
   /** Context-transform plugins (redaction), with environment variable names, never values. */
   contextPlugins: ContextPluginsConfig;
+  /** Memory: the embedder for vector search (null = none configured). */
+  memory: MemoryConfig;
   /** Operator volumes (`volumes:`); agents name the ones they may use. Empty = no filesystem access. */
   volumes: readonly VolumeConfig[];
   /** The operator's network floor: `LOOMCYCLE_HTTP_HOST_ALLOWLIST` (`*` = every public host) and the private-address exceptions. */
   network: { hostAllowlist: string[]; privateHostAllowlist: string[]; searxngUrl: string | null };
   /** Bash is off unless LOOMCYCLE_BASH_ENABLED is set. */
   bash: { enabled: boolean };
+  /** Real path of the skills directory (`skills_dir:` / LOOMCYCLE_SKILLS_DIR); null = no skills. */
+  skillsDir: string | null;
+  /** Channels declared in `channels:` (absent = none). */
+  channels?: readonly ChannelSpec[];
   /** Prices per 1M tokens by "provider/model"; null when the operator priced nothing. */
   pricing: Pricing | null;
   /** Tiers and user tiers with aliases resolved; always has a `default` user tier. */

@@ -31,8 +31,24 @@ export type ErrorCode =
   | "UNAVAILABLE"
   /** The run is executing a turn; it can be changed (compacted) only when it is not running. */
   | "RUN_NOT_PARKED"
+  /** A channel of that name is already declared. */
+  | "CHANNEL_EXISTS"
+  /** The channel comes from the config file (`channels:`): it cannot be redeclared or deleted over the API. */
+  | "CHANNEL_YAML_IMMUTABLE"
+  /** An ack would move a subscriber's cursor back past messages it already consumed. */
+  | "CHANNEL_CURSOR_REGRESSION"
   /** The run was cancelled by a caller. */
   | "CANCELLED"
+  /** The interruption is no longer pending (already answered, declined or cancelled, or a notification). */
+  | "INTERRUPT_NOT_PENDING"
+  /** The interruption expired before it was answered. */
+  | "INTERRUPT_EXPIRED"
+  /** The answer is not one of the interruption's `options`. */
+  | "ANSWER_NOT_IN_OPTIONS"
+  /** Vector memory is not available: no embedder configured, or the database lacks pgvector. */
+  | "VECTOR_UNSUPPORTED"
+  /** A memory value is larger than the per-entry cap. */
+  | "MEMORY_VALUE_TOO_LARGE"
   /** An invariant broke; the message is logged, never shown to callers. */
   | "INTERNAL";
 

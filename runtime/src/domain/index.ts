@@ -20,7 +20,7 @@ export type { Message } from "./message.ts";
 export { PERSISTED_ONLY, addUsage, emptyUsage, isTerminalEvent } from "./run-event.ts";
 export type { ProviderFallback, RunEvent, RunEventType, StopReason, StoredEvent, ToolUse, Usage } from "./run-event.ts";
 export { TERMINAL_STATUSES } from "./run.ts";
-export type { Run, RunOptions, RunOutcome, RunStatus, Session } from "./run.ts";
+export type { Run, RunLineage, RunOptions, RunOutcome, RunStatus, Session } from "./run.ts";
 export { newId } from "./ids.ts";
 export {
   AgentSpec,
@@ -40,3 +40,68 @@ export type { CompactionPolicy, CompactionTrigger, ContextCompaction } from "./c
 export { silentLogger } from "./logger.ts";
 export type { Logger } from "./logger.ts";
 export { sleep } from "./sleep.ts";
+export {
+  DEFAULT_EVALUATION_LIST_LIMIT,
+  EMITTER_ROLES,
+  EvaluationBody,
+  MAX_EVALUATION_DIMENSIONS,
+  MAX_EVALUATION_LIST_LIMIT,
+  MAX_JUDGEMENT_CHARS,
+  MAX_RATIONALE_CHARS,
+} from "./evaluation.ts";
+export type { EmitterRole, Evaluation } from "./evaluation.ts";
+export { DEFAULT_HOOK_TIMEOUT_MS, MAX_HOOK_TIMEOUT_MS, matchesHookGlobs } from "./hook.ts";
+export type { Hook, HookFailMode, HookPhase, NewHook } from "./hook.ts";
+export { REDACTED_SECRET, UserBearer, UserCredentials, credentialValues, maskSecrets } from "./run-credentials.ts";
+export type { RunCredentials } from "./run-credentials.ts";
+export {
+  CHANNEL_NAME_PATTERN,
+  CHANNEL_PREVIEW_CHARS,
+  CHANNEL_SCOPES,
+  DEFAULT_CHANNEL_BATCH,
+  MAX_CHANNEL_BATCH,
+  formatCursor,
+  parseCursor,
+  parseTtlMs,
+} from "./channel.ts";
+export type {
+  ChannelAckRequest,
+  ChannelDeliveredMessage,
+  ChannelDelivery,
+  ChannelDescriptor,
+  ChannelEventInfo,
+  ChannelPartitionRef,
+  ChannelPublishRequest,
+  ChannelPublished,
+  ChannelReadRequest,
+  ChannelScope,
+  ChannelSource,
+  ChannelSpec,
+  ChannelSubscribeRequest,
+} from "./channel.ts";
+export { DEFAULT_INTERRUPT_TIMEOUT_MS, INTERRUPT_KINDS, INTERRUPT_PRIORITIES, INTERRUPT_STATUSES, MAX_INTERRUPT_TIMEOUT_MS } from "./interrupt.ts";
+export type { Interrupt, InterruptKind, InterruptPriority, InterruptStatus, InterruptionNotice, InterruptionPending } from "./interrupt.ts";
+export {
+  DEFAULT_MEMORY_LIST_LIMIT,
+  DEFAULT_MEMORY_TOP_K,
+  MAX_MEMORY_KEY_LENGTH,
+  MAX_MEMORY_LIST_LIMIT,
+  MAX_MEMORY_TOP_K,
+  MAX_MEMORY_TTL_SECONDS,
+  MAX_MEMORY_VALUE_BYTES,
+} from "./memory.ts";
+export type {
+  Embedder,
+  MemoryBackend,
+  MemoryEmbedding,
+  MemoryEntry,
+  MemoryHit,
+  MemoryQuery,
+  MemoryScopeIdSummary,
+  MemoryScopeRef,
+  MemorySearchRequest,
+  MemorySearchResult,
+  MemorySetRequest,
+  MemorySetResult,
+  MemoryWrite,
+} from "./memory.ts";

@@ -1,5 +1,7 @@
 import type { ContextCompaction } from "./compaction.ts";
 import type { Segment } from "./message.ts";
+import type { InterruptionNotice, InterruptionPending } from "./interrupt.ts";
+import type { ChannelEventInfo } from "./channel.ts";
 
 /**
  * The RunEvent union: everything a run records and streams. Type names are loomcycle's wire
@@ -64,6 +66,14 @@ export type RunEvent =
   | { type: "model_downgraded"; text: string }
   /** The conversation before this point was replaced by a summary (replay cuts the same place). */
   | { type: "context_compaction"; context_compaction: ContextCompaction }
+  /** Interruption ask: a question waits for a human answer; the run stays running until it is resolved. */
+  | { type: "interruption_pending"; interruption: InterruptionPending }
+  /** Interruption notify: a one-way message for the run's user (also listed in the interrupts inbox). */
+  | { type: "interruption_notify"; interruption: InterruptionNotice }
+  /** The Channel tool published a message. */
+  | { type: "channel_publish"; channel: ChannelEventInfo }
+  /** The Channel tool consumed a message (subscribe; one event per message). */
+  | { type: "channel_delivery"; channel: ChannelEventInfo }
   | { type: "done"; stop_reason: StopReason; usage: Usage }
   | { type: "error"; error: string; code?: string };
 

@@ -39,6 +39,22 @@ export interface Run {
   heartbeat_at: Date | null;
   /** The process executing the run, while it runs. */
   owner_id: string | null;
+  /** The run that spawned this one (Agent tool), null for a top-level run. */
+  parent_run_id: string | null;
+  /** The parent run's caller handle (loomcycle's `parent_agent_id`), null for a top-level run. */
+  parent_agent_id: string | null;
+  /** The top-level run of this run's tree (itself when top-level). */
+  root_run_id: string;
+  /** How many spawns deep this run is: 0 for a top-level run. */
+  depth: number;
+}
+
+/** Where a sub-agent run sits in its tree; absent for a top-level run. */
+export interface RunLineage {
+  parent_run_id: string;
+  parent_agent_id: string;
+  root_run_id: string;
+  depth: number;
 }
 
 /** Per-run options a caller sets; stored with the run. */

@@ -49,6 +49,7 @@ export async function runToolCalls(options: { input: LoopInput; calls: readonly 
     tools: input.tools,
     parallelism: input.limits.toolParallelism,
     sink: input.sink,
+    ...(input.hooks ? { hooks: input.hooks } : {}),
     context: {
       runId: input.run.id,
       sessionId: input.run.sessionId,
@@ -61,6 +62,7 @@ export async function runToolCalls(options: { input: LoopInput; calls: readonly 
       requestCompaction: options.requestCompaction,
       emit: (event) => input.sink.emit(event),
       policy: input.toolPolicy ?? { volumes: [], allowedHosts: [], privateHosts: [] },
+      ...(input.secrets ? { secrets: input.secrets } : {}),
     },
   });
   return {

@@ -1,6 +1,6 @@
-import type { AppError, CompactionPolicy, Message, RunEvent, ToolUse } from "../domain/index.ts";
+import type { AppError, CompactionPolicy, Message, RunCredentials, RunEvent, ToolUse } from "../domain/index.ts";
 import type { ChatModel, Effort, ModelRequest, Sampling } from "../providers/index.ts";
-import type { Tool, ToolPolicy } from "../tools/index.ts";
+import type { Tool, ToolHooks, ToolPolicy } from "../tools/index.ts";
 
 /**
  * Where the loop puts events. `emit` hands an event over without waiting; the sink persists
@@ -97,4 +97,8 @@ export interface LoopInput {
   compaction?: LoopCompaction;
   /** Applied to a copy of every outbound request (summaries included). */
   transformRequest?: RequestTransform;
+  /** Tool-use hooks (pre/post) around every tool call; absent = none. */
+  hooks?: ToolHooks;
+  /** The caller's per-run credentials: tools get them in their context, and their values are masked in every tool result. */
+  secrets?: RunCredentials;
 }

@@ -24,3 +24,5 @@ export { createOpenAiChatModel, createOpenAiClient } from "./openai/index.ts";
 export { createGeminiChatModel } from "./gemini/index.ts";
 export { createOllamaChatModel } from "./ollama/index.ts";
 export { createCodeJsChatModel } from "./code-js/index.ts";
+export { createOpenAiEmbedder } from "./embeddings/index.ts";
+export type { OpenAiEmbedderOptions } from "./embeddings/index.ts";

@@ -3,11 +3,12 @@
  * domain/, and the store, queue, provider and tool ports for types only.
  */
 export { RunService } from "./run-service.ts";
-export type { RunView } from "./run-service.ts";
+export type { CancelResult, RunView } from "./run-service.ts";
 export type { CompactRunResult } from "./compact-run.ts";
 export { REDACTED, createRedactor } from "./redact-request.ts";
 export type { RedactOptions } from "./redact-request.ts";
 export { RunExecutor } from "./run-executor.ts";
+export { MAX_SPAWN_DEPTH, SubAgentService, childAgentId } from "./sub-agents.ts";
 export { buildToolPolicy, intersectHosts, selectRunTools } from "./tool-policy.ts";
 export type { OperatorSandbox } from "./tool-policy.ts";
 export { AgentCatalog } from "./agent-catalog.ts";
@@ -23,3 +24,14 @@ export type { UsageDimension, UsageReportRow } from "./usage-service.ts";
 export { MAX_BATCH_RUNS, runBatch } from "./run-batch.ts";
 export type { BatchChildResult } from "./run-batch.ts";
 export type { RunResult } from "./run-service.ts";
+export { EvaluationService } from "./evaluation-service.ts";
+export type { EvaluationPage, EvaluationServiceDeps } from "./evaluation-service.ts";
+export { CHANNEL_LONG_POLL_CAP_MS, ChannelService } from "./channel-service.ts";
+export type { ChannelGrants, ChannelServiceOptions } from "./channel-service.ts";
+export { HookService } from "./hook-service.ts";
+export type { HookedRun, HookRegistration } from "./hook-service.ts";
+export { RunSecrets } from "./run-secrets.ts";
+export { InterruptService } from "./interrupt-service.ts";
+export { MEMORY_SCOPE_DESCRIPTIONS, MemoryService } from "./memory-service.ts";
+export type { MemoryServiceDeps } from "./memory-service.ts";
+export type { InterruptList, InterruptServiceOptions, ResolveInterruptRequest, ResolveInterruptResult } from "./interrupt-service.ts";

@@ -6,6 +6,7 @@ import { priceUsage } from "./price-usage.ts";
 import { RunEventWriter } from "./run-event-writer.ts";
 import type { RunService } from "./run-service.ts";
 import { compactionFor, requestTransformFor, routeFor } from "./run-setup.ts";
+import { hooksAndSecretsFor } from "./hook-service.ts";
 import { EMPTY_SANDBOX, buildToolPolicy, selectRunTools } from "./tool-policy.ts";
 import type { ServiceDeps } from "./types.ts";
 
@@ -30,7 +31,7 @@ export class RunExecutor {
   /** Executes one run to its end. A run that is no longer queued is skipped. */
   async execute(runId: string): Promise<void> {
     const run = await this.deps.store.claimRun(runId, this.deps.ownerId);
-    if (run === null) return;
+    if (run === null) return this.runs.secrets.drop(runId);
     const controller = new AbortController();
     this.runs.live.set(run.id, controller);
     if (this.runs.pendingCancels.delete(run.id)) controller.abort(new AppError("CANCELLED", "cancelled by API"));
@@ -47,6 +48,7 @@ export class RunExecutor {
       await this.failOutsideLoop(run, outcome);
     } finally {
       this.runs.live.delete(run.id);
+      this.runs.secrets.drop(run.id);
     }
     this.deps.metrics.runFinished(outcome.status, (performance.now() - started) / 1000);
   }
@@ -122,6 +124,7 @@ export class RunExecutor {
       signal: input.signal,
       compaction: compactionFor(this.deps, run, agent),
       ...(transformRequest ? { transformRequest } : {}),
+      ...hooksAndSecretsFor(this.deps.hooks, { tenantId: run.tenant_id, agent: agent.name, agentId: run.agent_id, userId: run.user_id, credentials: this.runs.secrets.get(run.id) }),
       limits: {
         toolParallelism: this.deps.limits.toolParallelism,
         headerTimeoutMs: this.deps.limits.headerTimeoutMs,

@@ -1,11 +1,12 @@
 import { AppError, TERMINAL_STATUSES, newId } from "../domain/index.ts";
-import type { Agent, Run, RunEvent, Segment, Session, StoredEvent } from "../domain/index.ts";
+import type { Agent, Run, RunEvent, RunLineage, Segment, Session, StoredEvent } from "../domain/index.ts";
 import type { ModelRef } from "../config/index.ts";
 import { compactFinishedRun } from "./compact-run.ts";
 import type { CompactRunResult } from "./compact-run.ts";
 import { resolveCandidates, supportsVision } from "./model-router.ts";
 import type { ContinueSessionRequest, ServiceDeps, StartRunRequest } from "./types.ts";
 import { streamRunEvents } from "./stream-run-events.ts";
+import { RunSecrets } from "./run-secrets.ts";
 
 /** The tenant every run belongs to until multi-tenant auth arrives. */
 const DEFAULT_TENANT = "default";
@@ -14,6 +15,14 @@ const DEFAULT_TENANT = "default";
 export interface RunResult {
   run: Run;
   finalText: string;
+}
+
+/** What a cancel did: whether the run itself was stopped, and the descendants it cascaded to. */
+export interface CancelResult {
+  cancelled: boolean;
+  run: Run;
+  /** agent_ids of the unfinished sub-agent runs (recursively) that were cancelled with it. */
+  cascaded: string[];
 }
 
 /** A run plus whether this process is executing it right now. */
@@ -32,6 +41,8 @@ export class RunService {
   readonly live = new Map<string, AbortController>();
   /** Cancels requested for runs not yet claimed by a worker here. */
   readonly pendingCancels = new Set<string>();
+  /** Per-run credentials (process memory only), from start until the run ends here. */
+  readonly secrets = new RunSecrets();
 
   constructor(deps: ServiceDeps) {
     this.deps = deps;
@@ -39,19 +50,31 @@ export class RunService {
 
   /** Validates, persists the run with its input and system prompt, then enqueues it. */
   async startRun(request: StartRunRequest): Promise<{ run: Run; session: Session }> {
+    const created = await this.persistRun(request);
+    await this.deps.queue.enqueue({ runId: created.run.id });
+    this.deps.metrics.runStarted();
+    return created;
+  }
+
+  /**
+   * Validates and persists a sub-agent run (queued, with its lineage) WITHOUT enqueueing it: the
+   * spawning run executes it inline, so a parent waiting on children never holds a worker slot
+   * a child needs. Recovery still finds it like any queued run.
+   */
+  async createChildRun(request: StartRunRequest, lineage: RunLineage): Promise<Run> {
+    const { run } = await this.persistRun(request, lineage);
+    this.deps.metrics.runStarted();
+    return run;
+  }
+
+  /** Validates, then writes the session (unless continuing one) and the queued run with its first events. */
+  private async persistRun(request: StartRunRequest, lineage?: RunLineage): Promise<{ run: Run; session: Session }> {
     const agent = this.deps.agents.get(request.agent);
     const candidates = this.checkRoute(agent, request.options?.user_tier);
     this.checkVision({ agent, segments: request.segments, candidates });
     const session = request.session_id === undefined ? null : await this.requireIdleSession(request.session_id);
     await this.requireFreeAgentId(request.agent_id);
-    const created =
-      session ??
-      (await this.deps.store.createSession({
-        id: newId("ses"),
-        tenant_id: request.tenant_id ?? DEFAULT_TENANT,
-        agent: agent.name,
-        user_id: request.user_id ?? null,
-      }));
+    const created = session ?? (await this.createSession(request, agent));
     const firstEvents: RunEvent[] = [
       { type: "user_input", segments: request.segments },
       { type: "system_prompt", system_prompt: agent.system_prompt, agent: agent.name },
@@ -66,12 +89,16 @@ export class RunService {
         user_id: request.user_id ?? created.user_id,
         metadata: request.metadata ?? {},
         options: request.options ?? {},
+        ...(lineage === undefined ? {} : { lineage }),
       },
       firstEvents,
     );
-    await this.deps.queue.enqueue({ runId: run.id });
-    this.deps.metrics.runStarted();
+    this.secrets.set(run.id, request.credentials);
     return { run, session: created };
+  }
+
+  private createSession(request: StartRunRequest, agent: Agent): Promise<Session> {
+    return this.deps.store.createSession({ id: newId("ses"), tenant_id: request.tenant_id ?? DEFAULT_TENANT, agent: agent.name, user_id: request.user_id ?? null });
   }
 
   /** Starts a run in an existing session; the loop replays the session's history first. */
@@ -98,16 +125,24 @@ export class RunService {
   }
 
   /**
-   * Cancels the newest run holding this handle. A running run stops at once (its stream ends
-   * with `done`, stop_reason `cancelled`); a queued one stops as soon as it is picked up.
+   * Cancels the newest run holding this handle and every unfinished descendant (its sub-agents,
+   * recursively). A running run stops at once (its stream ends with `done`, stop_reason
+   * `cancelled`); a queued one stops as soon as it is picked up.
    */
-  async cancelByAgentId(agentId: string): Promise<{ cancelled: boolean; run: Run }> {
+  async cancelByAgentId(agentId: string): Promise<CancelResult> {
     const { run } = await this.getByAgentId(agentId);
-    if (TERMINAL_STATUSES.has(run.status)) return { cancelled: false, run };
-    const controller = this.live.get(run.id);
-    if (controller === undefined) this.pendingCancels.add(run.id);
+    const descendants = await this.deps.store.listActiveDescendants(run.id);
+    const cancelled = !TERMINAL_STATUSES.has(run.status);
+    if (cancelled) this.cancelRun(run.id);
+    for (const descendant of descendants) this.cancelRun(descendant.id);
+    return { cancelled, run, cascaded: descendants.map((descendant) => descendant.agent_id) };
+  }
+
+  /** Aborts a run executing here, or marks it to abort as soon as it is claimed. */
+  private cancelRun(runId: string): void {
+    const controller = this.live.get(runId);
+    if (controller === undefined) this.pendingCancels.add(runId);
     else controller.abort(new AppError("CANCELLED", "cancelled by API"));
-    return { cancelled: true, run };
   }
 
   /** Replays a run's stored events after `fromSeq`, then follows it live until it ends. */

@@ -1,10 +1,11 @@
 import type { Config } from "../config/index.ts";
-import type { Logger, RunOptions, Segment } from "../domain/index.ts";
+import type { Logger, RunCredentials, RunOptions, Segment } from "../domain/index.ts";
 import type { ProviderRegistry } from "../providers/index.ts";
 import type { RunEventBus, RunQueue } from "../queue/index.ts";
 import type { Store } from "../store/index.ts";
 import type { ToolRegistry } from "../tools/index.ts";
 import type { AgentCatalog } from "./agent-catalog.ts";
+import type { HookService } from "./hook-service.ts";
 import type { ProviderHealth } from "./provider-health.ts";
 import type { RedactOptions } from "./redact-request.ts";
 import type { OperatorSandbox } from "./tool-policy.ts";
@@ -49,6 +50,8 @@ export interface ServiceDeps {
   ownerId: string;
   /** Context-transform plugins applied to every outbound model request (secret values already resolved by main.ts). */
   contextPlugins?: { redact?: RedactOptions };
+  /** Tool-use hooks: the registry and each run's hook chain; absent = no hooks. */
+  hooks?: HookService;
 }
 
 /** A request to start a run, already validated by a transport. */
@@ -62,6 +65,8 @@ export interface StartRunRequest {
   metadata?: Record<string, unknown>;
   /** The routing policy (a configured user tier) and sampling overrides for this run. */
   options?: RunOptions;
+  /** `user_bearer`/`user_credentials`: kept in process memory for the run's tools, never stored. */
+  credentials?: RunCredentials;
 }
 
 /** A request to continue a session with a new user turn. */

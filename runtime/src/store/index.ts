@@ -7,3 +7,17 @@ export { createPostgresStore } from "./postgres/create-postgres-store.ts";
 export type { PostgresStoreOptions } from "./postgres/create-postgres-store.ts";
 export { createPgliteStore } from "./pglite/create-pglite-store.ts";
 export type { PgliteStoreOptions } from "./pglite/create-pglite-store.ts";
+export type { EvaluationStore, NewEvaluation } from "./evaluation-ports.ts";
+export type { HookStore } from "./hook-ports.ts";
+export type { InterruptFilter, InterruptSettlement, InterruptStore, NewInterrupt } from "./interrupt-ports.ts";
+export type {
+  ChannelMessage,
+  ChannelPartition,
+  ChannelStore,
+  ChannelWithStats,
+  CursorKey,
+  NewChannel,
+  PublishedMessage,
+  PublishOptions,
+  StoredChannel,
+} from "./channel-ports.ts";

@@ -1,4 +1,9 @@
-import type { Run, RunEvent, RunOptions, RunOutcome, RunStatus, Session, StoredEvent } from "../domain/index.ts";
+import type { Run, RunEvent, RunLineage, RunOptions, RunOutcome, RunStatus, Session, StoredEvent } from "../domain/index.ts";
+import type { EvaluationStore } from "./evaluation-ports.ts";
+import type { MemoryBackend } from "../domain/index.ts";
+import type { HookStore } from "./hook-ports.ts";
+import type { ChannelStore } from "./channel-ports.ts";
+import type { InterruptStore } from "./interrupt-ports.ts";
 
 /**
  * Storage ports the core uses. No driver type leaks through them; every adapter (Postgres via
@@ -21,6 +26,8 @@ export interface NewRun {
   user_id: string | null;
   metadata: Record<string, unknown>;
   options?: RunOptions;
+  /** Set for a sub-agent run; absent = a top-level run (its own root, depth 0). */
+  lineage?: RunLineage;
 }
 
 export interface RunFilter {
@@ -87,6 +94,8 @@ export interface RunStore {
   usageReport(filter: UsageFilter): Promise<UsageRow[]>;
   /** Ids of queued runs, oldest first (re-enqueued at start-up). */
   listQueuedRunIds(): Promise<string[]>;
+  /** Every unfinished descendant of a run (sub-agents, recursively), parents first: what a cancel cascades to. */
+  listActiveDescendants(runId: string): Promise<Run[]>;
 }
 
 export interface EventLog {
@@ -107,4 +116,14 @@ export interface Store extends RunStore, EventLog {
   close(): Promise<void>;
   /** A human description for logs and `doctor`, never containing credentials. */
   readonly description: string;
+  /** Scoped key-value and vector memory (the Memory tool and /v1/_memory). */
+  readonly memory: MemoryBackend;
+  /** Evaluations of runs (the Evaluation tool and the runs' evaluations routes). */
+  readonly evaluations: EvaluationStore;
+  /** Tool-use hooks registered per tenant. */
+  readonly hooks: HookStore;
+  /** Channels: declarations, messages and subscriber cursors. */
+  readonly channels: ChannelStore;
+  /** Human-in-the-loop interruptions (the Interruption tool and the interrupts routes). */
+  readonly interrupts: InterruptStore;
 }

@@ -1,4 +1,4 @@
-import type { RunEvent } from "../domain/index.ts";
+import type { RunCredentials, RunEvent } from "../domain/index.ts";
 
 /**
  * THE tool port. A tool validates its own input and reports failures as data (`is_error`),
@@ -45,6 +45,8 @@ export interface ToolContext {
   requestCompaction(): void;
   /** The run's sandbox: volumes and network allowlists. */
   policy: ToolPolicy;
+  /** The caller's per-run credentials (`user_bearer`, `user_credentials`); process memory only. The loop masks their values in results. */
+  secrets?: RunCredentials;
 }
 
 export interface ToolResult {

@@ -1,8 +1,9 @@
 /**
  * OpenAI Chat Completions: `POST /v1/chat/completions` (SSE chunks ending in `data: [DONE]` when
- * `stream: true`) and `GET /v1/models`. Thinking is DeepSeek-style `reasoning_content`.
+ * `stream: true`), `POST /v1/embeddings` and `GET /v1/models`. Thinking is DeepSeek-style `reasoning_content`.
  * @see https://platform.openai.com/docs/api-reference/chat-streaming
  * @see https://platform.openai.com/docs/guides/function-calling#streaming
+ * @see https://platform.openai.com/docs/api-reference/embeddings/create
  */
 import type { FakeStopReason } from "./types.ts";
 import type { ResolvedReply } from "./script.ts";
@@ -106,7 +107,63 @@ function modelInfo(id: string): Record<string, unknown> {
   return { id, object: "model", created: CREATED_SECONDS, owned_by: "fake-llm" };
 }
 
+/** Dimensions of a fake embedding unless the request asks for `dimensions`. */
+const EMBEDDING_DIMENSIONS = 64;
+
+/** FNV-1a: a small, stable string hash. */
+function fnv1a(text: string): number {
+  let hash = 0x81_1c_9d_c5;
+  for (const char of text) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 0x01_00_01_93) >>> 0;
+  return hash;
+}
+
+/**
+ * A deterministic embedding that makes nearness testable: the text's lower-cased words hashed
+ * into `dimensions` buckets (bag of words), L2-normalized, so texts sharing words have a higher
+ * cosine similarity. A text without words maps to the first axis.
+ */
+export function fakeEmbedding(text: string, dimensions: number = EMBEDDING_DIMENSIONS): number[] {
+  const vector = Array.from({ length: dimensions }, () => 0);
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  for (const word of words) {
+    const bucket = fnv1a(word) % dimensions;
+    vector[bucket] = (vector[bucket] ?? 0) + 1;
+  }
+  if (words.length === 0) vector[0] = 1;
+  const norm = Math.hypot(...vector);
+  return vector.map((value) => value / norm);
+}
+
+/** The documented float32 little-endian base64 form (`encoding_format: "base64"`, the SDK's default). */
+function base64Floats(vector: readonly number[]): string {
+  return Buffer.from(new Float32Array(vector).buffer).toString("base64");
+}
+
+/** `input` as a list of strings, or null when it is not a string or a non-empty list of strings. */
+function embeddingInputs(input: unknown): string[] | null {
+  if (typeof input === "string") return [input];
+  if (Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === "string")) return input as string[];
+  return null;
+}
+
+/** `POST /v1/embeddings`: one deterministic vector per input, in OpenAI's documented list shape. */
+function answerEmbeddings(body: Record<string, unknown>): Answer {
+  const inputs = embeddingInputs(body.input);
+  const dimensions = typeof body.dimensions === "number" && Number.isInteger(body.dimensions) && body.dimensions > 0 ? body.dimensions : EMBEDDING_DIMENSIONS;
+  if (inputs === null) {
+    return { kind: "json", status: 400, body: openaiProtocol.errorBody(400, "'input' must be a string or a non-empty array of strings") };
+  }
+  const base64 = body.encoding_format === "base64";
+  const data = inputs.map((text, index) => {
+    const vector = fakeEmbedding(text, dimensions);
+    return { object: "embedding", index, embedding: base64 ? base64Floats(vector) : vector };
+  });
+  const tokens = inputs.reduce((sum, text) => sum + (text.match(/\S+/g)?.length ?? 0), 0);
+  return { kind: "json", body: { object: "list", data, model: requestModel(body), usage: { prompt_tokens: tokens, total_tokens: tokens } } };
+}
+
 function answer(call: ProtocolCall): Answer | undefined {
+  if (call.method === "POST" && call.pathname === "/v1/embeddings") return answerEmbeddings(asRecord(call.body));
   if (call.method === "POST" && call.pathname === "/v1/chat/completions") {
     const body = asRecord(call.body);
     const includeUsage = asRecord(body.stream_options).include_usage === true;

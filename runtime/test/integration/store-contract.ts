@@ -278,6 +278,23 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       expect(await store.getRunByAgentId("agt_missing")).toBeNull();
     });
 
+    it("records sub-agent lineage and lists a run's unfinished descendants, parents first", async () => {
+      const root = await newRun();
+      expect(root).toMatchObject({ parent_run_id: null, parent_agent_id: null, root_run_id: root.id, depth: 0 });
+      const spawn = async (parent: Run): Promise<Run> => {
+        const lineage = { parent_run_id: parent.id, parent_agent_id: parent.agent_id, root_run_id: parent.root_run_id, depth: parent.depth + 1 };
+        const base = { id: newId("run"), session_id: await newSession(), tenant_id: "default", agent: "default", agent_id: newId("agt"), user_id: null, metadata: {} };
+        return store.createRun({ ...base, lineage }, [{ type: "user_input", segments: [{ role: "user", content: [{ type: "text", text: "child" }] }] }]);
+      };
+      const child = await spawn(root);
+      const finished = await spawn(root);
+      const grandchild = await spawn(child);
+      await store.finishRun(finished.id, { status: "completed", stop_reason: "end_turn", error: null, usage });
+      expect(await store.getRun(grandchild.id)).toMatchObject({ parent_run_id: child.id, parent_agent_id: child.agent_id, root_run_id: root.id, depth: 2 });
+      expect((await store.listActiveDescendants(root.id)).map((run) => run.id)).toEqual([child.id, grandchild.id]);
+      expect((await store.listActiveDescendants(grandchild.id)).map((run) => run.id)).toEqual([]);
+    });
+
     it("lists a session's queued and running runs, not its finished ones", async () => {
       const sessionId = await newSession();
       const queued = await newRun({ sessionId });

@@ -38,17 +38,21 @@ describeStoreContract("Postgres store", () => createPostgresStore({ url: TEST_DA
 
 describe("Postgres store set-up", () => {
   it("keeps every table in its own schema", async () => {
+    const tablesIn = (schema: string): Promise<string[]> =>
+      withClient(async (client) => {
+        const result = await client.query<{ table_name: string }>(
+          "select table_name from information_schema.tables where table_schema = $1 order by table_name",
+          [schema],
+        );
+        return result.rows.map((row) => row.table_name);
+      });
+    const publicBefore = await tablesIn("public");
     const schema = freshSchema();
     const store = await createPostgresStore({ url: TEST_DATABASE_URL, schema });
     await store.close();
-    const tables = await withClient(async (client) => {
-      const result = await client.query<{ table_name: string }>(
-        "select table_name from information_schema.tables where table_schema = $1 order by table_name",
-        [schema],
-      );
-      return result.rows.map((row) => row.table_name);
-    });
-    expect(tables).toEqual(["events", "runs", "schema_migrations", "sessions", "token_usage"]);
+    const tables = await tablesIn(schema);
+    expect(tables).toEqual(expect.arrayContaining(["events", "runs", "schema_migrations", "sessions", "token_usage", "memory", "memory_embeddings", "channels", "interrupts", "hooks", "evaluations"]));
+    expect(await tablesIn("public")).toEqual(publicBefore);
   });
 
   it("lets two processes open a fresh schema at once and applies each migration once", async () => {

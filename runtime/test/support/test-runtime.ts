@@ -30,9 +30,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     pricing: { currency: "USD", models: { "mock/mock-echo": { input: 1, output: 2 } } },
     defaultAgent: "default agent on the mock provider",
     contextPlugins: { redact: null },
+    memory: { embedder: null },
     volumes: [],
     network: { hostAllowlist: [], privateHostAllowlist: [], searxngUrl: null },
     bash: { enabled: false },
+    skillsDir: null,
     routing: {
       userTiers: {
         default: { providerPriority: [], tiers: {}, fallbackOnError: true, maxFallbackAttempts: 3, retryAttempts: 2, rateLimitCooldownMs: 30_000 },

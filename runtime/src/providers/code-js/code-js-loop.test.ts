@@ -17,7 +17,7 @@ function run(input) {
   return input.prompt + ": " + self.agent + " on " + self.run_id + " may call " + self.tools.join(",") + "; " + refused;
 }`;
 
-const FINAL_TEXT = 'hi: a on run_1 may call Context; Context: unknown op "history"; supported: self, compact';
+const FINAL_TEXT = 'hi: a on run_1 may call Context; Context: unknown op "history"; supported: self, compact, help';
 
 function stored(events: RunEvent[]): StoredEvent[] {
   return events.map((event, index) => ({ run_id: "run_1", session_id: "ses_1", seq: index + 1, ts_ms: 0, event }));

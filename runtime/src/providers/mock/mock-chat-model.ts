@@ -39,6 +39,7 @@ export class MockChatModel implements ChatModel {
       throw new AppError("PROVIDER_ERROR", "mock: injected failure (LOOMCYCLE_MOCK_FAIL_RATE)", { retryable: true });
     }
     const step = pickStep(this.modelId, request);
+    await sleep(step.delay_ms ?? 0, options.signal);
     yield* textParts(step.text ?? "");
     const calls = stepToolCalls(step);
     const turn = assistantTurns(request.messages);

@@ -3,6 +3,7 @@ import { z } from "zod";
 /**
  * The `mock-tools` script: one step per model call. A step answers with text, calls one tool
  * (`tool` + `input`), or calls several in one turn (`tools: [...]`), optionally with text too.
+ * `delay_ms` makes the model call wait that long first (honouring cancel), for slow-run tests.
  */
 const ToolCallStep = z.object({ tool: z.string().min(1), input: z.record(z.string(), z.unknown()).default({}) });
 
@@ -12,6 +13,7 @@ export const MockStep = z
     tool: z.string().min(1).optional(),
     input: z.record(z.string(), z.unknown()).optional(),
     tools: z.array(ToolCallStep).min(1).optional(),
+    delay_ms: z.number().int().min(0).max(600_000).optional(),
   })
   .refine((step) => step.text !== undefined || step.tool !== undefined || step.tools !== undefined, {
     message: "a step needs `text`, `tool` or `tools`",

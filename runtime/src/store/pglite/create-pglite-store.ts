@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
 import type { Store } from "../ports.ts";
 import { migrate } from "../sql/migrate.ts";
 import type { SqlClient } from "../sql/sql-client.ts";
@@ -12,13 +13,16 @@ import { createPgliteSqlClient } from "./create-pglite-sql-client.ts";
 /** Where the embedded store lives: files under `<dataDir>/pglite`, or nothing on disk (tests). */
 export type PgliteStoreOptions = { dataDir: string } | { memory: true };
 
+/** pgvector for vector memory; the memory store runs `create extension` on first use. */
+const EXTENSIONS = { vector };
+
 async function openDatabase(options: PgliteStoreOptions): Promise<{ db: PGlite; lock: DataDirLock | null; description: string }> {
-  if (!("dataDir" in options)) return { db: await PGlite.create(), lock: null, description: "pglite (in memory)" };
+  if (!("dataDir" in options)) return { db: await PGlite.create({ extensions: EXTENSIONS }), lock: null, description: "pglite (in memory)" };
   await mkdir(options.dataDir, { recursive: true });
   const lock = await acquireDataDirLock(options.dataDir);
   const directory = join(options.dataDir, "pglite");
   try {
-    return { db: await PGlite.create({ dataDir: directory }), lock, description: `pglite ${directory}` };
+    return { db: await PGlite.create({ dataDir: directory, extensions: EXTENSIONS }), lock, description: `pglite ${directory}` };
   } catch (error) {
     await lock.release();
     throw error;

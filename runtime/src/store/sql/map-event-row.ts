@@ -27,6 +27,10 @@ const EVENT_TYPE_SET: Record<RunEventType, true> = {
   reasoning_invalidated: true,
   model_downgraded: true,
   context_compaction: true,
+  channel_publish: true,
+  channel_delivery: true,
+  interruption_pending: true,
+  interruption_notify: true,
   done: true,
   error: true,
 };

@@ -26,6 +26,10 @@ export interface RunRow {
   completed_at: Date | null;
   heartbeat_at: Date | null;
   owner_id: string | null;
+  parent_run_id: string | null;
+  parent_agent_id: string | null;
+  root_run_id: string;
+  depth: string | number;
 }
 
 const Metadata = z.record(z.string(), z.unknown());
@@ -86,5 +90,9 @@ export function mapRunRow(row: RunRow): Run {
     completed_at: row.completed_at,
     heartbeat_at: row.heartbeat_at,
     owner_id: row.owner_id,
+    parent_run_id: row.parent_run_id,
+    parent_agent_id: row.parent_agent_id,
+    root_run_id: row.root_run_id,
+    depth: Number(row.depth),
   };
 }

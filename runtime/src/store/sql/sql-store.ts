@@ -11,6 +11,16 @@ import type { RunRow } from "./map-run-row.ts";
 import { mapSessionRow } from "./map-session-row.ts";
 import type { SessionRow } from "./map-session-row.ts";
 import type { SqlClient, SqlExecutor } from "./sql-client.ts";
+import type { EvaluationStore } from "../evaluation-ports.ts";
+import { SqlEvaluationStore } from "./sql-evaluation-store.ts";
+import type { HookStore } from "../hook-ports.ts";
+import { SqlHookStore } from "./sql-hook-store.ts";
+import type { ChannelStore } from "../channel-ports.ts";
+import { SqlChannelStore } from "./sql-channel-store.ts";
+import type { InterruptStore } from "../interrupt-ports.ts";
+import { SqlInterruptStore } from "./sql-interrupt-store.ts";
+import type { MemoryBackend } from "../../domain/index.ts";
+import { SqlMemoryStore } from "./sql-memory-store.ts";
 
 /** listRuns without a limit returns at most this many runs: one page of the runs API. */
 const DEFAULT_LIST_LIMIT = 100;
@@ -39,11 +49,21 @@ function describeError(error: unknown): string {
  */
 export class SqlStore implements Store {
   readonly description: string;
+  readonly evaluations: EvaluationStore;
+  readonly hooks: HookStore;
+  readonly channels: ChannelStore;
+  readonly interrupts: InterruptStore;
+  readonly memory: MemoryBackend;
   private readonly client: SqlClient;
 
   constructor(options: SqlStoreOptions) {
     this.client = options.client;
     this.description = options.description;
+    this.evaluations = new SqlEvaluationStore(options.client);
+    this.hooks = new SqlHookStore(options.client);
+    this.channels = new SqlChannelStore(options.client);
+    this.interrupts = new SqlInterruptStore(options.client);
+    this.memory = new SqlMemoryStore(options.client);
   }
 
   async createSession(session: NewSession): Promise<Session> {
@@ -61,7 +81,8 @@ export class SqlStore implements Store {
     const tsMs = Date.now();
     const events = firstEvents.map((event, index) => ({ run_id: run.id, session_id: run.session_id, seq: index + 1, ts_ms: tsMs, event }));
     const identity = [run.id, run.session_id, run.tenant_id, run.agent, run.agent_id, run.user_id, JSON.stringify(run.metadata)];
-    const params = [...identity, ...eventColumns(events), JSON.stringify(run.options ?? {})];
+    const lineage = [run.lineage?.parent_run_id ?? null, run.lineage?.parent_agent_id ?? null, run.lineage?.root_run_id ?? null, run.lineage?.depth ?? 0];
+    const params = [...identity, ...eventColumns(events), JSON.stringify(run.options ?? {}), ...lineage];
     const rows = await this.client.query<RunRow>(loadSql("insert_run"), params);
     return mapRunRow(onlyRow(rows, "insert_run"));
   }
@@ -76,6 +97,10 @@ export class SqlStore implements Store {
 
   listRuns(filter: RunFilter): Promise<Run[]> {
     return this.runs("list_runs", [filter.user_id ?? null, filter.statuses ?? null, filter.limit ?? DEFAULT_LIST_LIMIT]);
+  }
+
+  listActiveDescendants(runId: string): Promise<Run[]> {
+    return this.runs("list_active_descendants", [runId]);
   }
 
   listActiveRunsInSession(sessionId: string): Promise<Run[]> {

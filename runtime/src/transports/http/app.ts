@@ -2,6 +2,11 @@ import Fastify from "fastify";
 import type { FastifyInstance } from "fastify";
 import { toHttpError } from "./errors.ts";
 import { registerAgentRoutes } from "./routes/agents.ts";
+import { registerChannelRoutes } from "./routes/channels.ts";
+import { registerEvaluationRoutes } from "./routes/evaluations.ts";
+import { registerHookRoutes } from "./routes/hooks.ts";
+import { registerInterruptRoutes } from "./routes/interrupts.ts";
+import { registerMemoryRoutes } from "./routes/memory.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerResolverRoutes } from "./routes/resolver.ts";
 import { registerBatchRoutes } from "./routes/runs-batch.ts";
@@ -36,5 +41,10 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   registerAgentRoutes(app, options);
   registerUsageRoutes(app, options);
   registerResolverRoutes(app, options);
+  registerEvaluationRoutes(app, options);
+  registerHookRoutes(app, options);
+  if (options.channels) registerChannelRoutes(app, options.channels);
+  if (options.memory) registerMemoryRoutes(app, options.memory);
+  registerInterruptRoutes(app, options);
   return app;
 }

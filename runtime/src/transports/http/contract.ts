@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CompactionSpec, HANDLE_PATTERN, SamplingSpec, Segment } from "../../domain/index.ts";
+import { CompactionSpec, HANDLE_PATTERN, SamplingSpec, Segment, UserBearer, UserCredentials } from "../../domain/index.ts";
 import type { Run, Session, StoredEvent } from "../../domain/index.ts";
 
 /**
@@ -13,8 +13,6 @@ const Handle = z.string().regex(HANDLE_PATTERN, "1-128 characters of A-Z a-z 0-9
 /** loomcycle request fields this build accepts on the wire but does not implement yet. */
 const NOT_YET = [
   "web_search_filter",
-  "user_bearer",
-  "user_credentials",
   "parent_context",
   "run_timeout_seconds",
   "interactive",
@@ -36,6 +34,10 @@ const RunInputFields = {
   tools: z.array(z.string().min(1).max(256)).max(256).optional(),
   /** Narrows the hosts network tools may reach (`[]` = none); hosts the operator or agent lack are ignored. */
   allowed_hosts: z.array(z.string().min(1).max(253)).max(256).optional(),
+  /** A token the run's tools may forward (`${run.user_bearer}` in HTTP headers); process memory only, never stored. */
+  user_bearer: UserBearer.optional(),
+  /** Named secrets for the run's tools (`${cred:<name>}`); process memory only, never stored. */
+  user_credentials: UserCredentials.optional(),
   ...notYetFields,
 };
 
@@ -80,7 +82,8 @@ export interface RunStatusResponse {
   session_id: string;
   agent: string;
   user_id: string | null;
-  parent_agent_id: null;
+  /** The agent_id of the run that spawned this one (Agent tool); null for a top-level run. */
+  parent_agent_id: string | null;
   status: Run["status"];
   created_at: string;
   started_at: string | null;
@@ -101,7 +104,7 @@ export function toRunStatus(run: Run, live: boolean): RunStatusResponse {
     session_id: run.session_id,
     agent: run.agent,
     user_id: run.user_id,
-    parent_agent_id: null,
+    parent_agent_id: run.parent_agent_id,
     status: run.status,
     created_at: run.created_at.toISOString(),
     started_at: run.started_at?.toISOString() ?? null,

@@ -1,5 +1,5 @@
 import { AppError } from "../../domain/index.ts";
-import type { RunOptions } from "../../domain/index.ts";
+import type { RunCredentials, RunOptions } from "../../domain/index.ts";
 import type { ContinueRequest } from "./contract.ts";
 import { inputSegments, unsupportedField } from "./contract.ts";
 
@@ -11,6 +11,7 @@ export function runInput(body: ContinueRequest): {
   tenant_id?: string;
   metadata?: Record<string, unknown>;
   options?: RunOptions;
+  credentials?: RunCredentials;
 } {
   const unsupported = unsupportedField(body);
   if (unsupported !== null) {
@@ -27,7 +28,14 @@ export function runInput(body: ContinueRequest): {
     ...(body.tenant_id ? { tenant_id: body.tenant_id } : {}),
     ...(body.metadata ? { metadata: body.metadata } : {}),
     ...runOptions(body),
+    ...runCredentials(body),
   };
+}
+
+/** `user_bearer`/`user_credentials`, when given: handed to the service for the run's tools, never stored. */
+function runCredentials(body: ContinueRequest): { credentials?: RunCredentials } {
+  if (body.user_bearer === undefined && body.user_credentials === undefined) return {};
+  return { credentials: { ...(body.user_bearer ? { user_bearer: body.user_bearer } : {}), ...(body.user_credentials ? { user_credentials: body.user_credentials } : {}) } };
 }
 
 /** The per-run options the worker applies, when the request sets any. */

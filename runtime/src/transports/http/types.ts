@@ -1,11 +1,26 @@
 import type { AgentCatalog, ProviderProbe, RunService, UsageService } from "../../service/index.ts";
 import type { Logger } from "../../domain/index.ts";
+import type { EvaluationService } from "../../service/index.ts";
+import type { HookService } from "../../service/index.ts";
+import type { ChannelService } from "../../service/index.ts";
+import type { InterruptService } from "../../service/index.ts";
+import type { MemoryService } from "../../service/index.ts";
 
 /** What the HTTP transport is built from: the services, limits, and health/metrics hooks. */
 export interface HttpAppOptions {
   runs: RunService;
   agents: AgentCatalog;
   usage: UsageService;
+  /** Evaluations of runs (GET/POST /v1/runs/{id}/evaluations). */
+  evaluations: EvaluationService;
+  /** Tool-use hooks (POST/GET/DELETE /v1/hooks); absent = the routes are not served. */
+  hooks?: HookService;
+  /** Channels (/v1/_channels…); absent = the routes are not served. */
+  channels?: ChannelService;
+  /** Human-in-the-loop interruptions (GET /v1/runs/{id}/interrupts, the user inbox, resolve). */
+  interrupts: InterruptService;
+  /** Memory admin (/v1/_memory…); absent = the routes are not served. */
+  memory?: MemoryService;
   /** The provider availability matrix behind /v1/_resolver. */
   resolver: Pick<ProviderProbe, "snapshot" | "probeAll">;
   logger: Logger;

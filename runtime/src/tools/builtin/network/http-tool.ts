@@ -1,6 +1,7 @@
 import type { Tool, ToolContext, ToolResult } from "../../tool.ts";
 import { isTextual, networkFailure, networkPolicy, requireString, toolError, type NetworkToolOptions } from "./network-tool-support.ts";
 import { safeFetch, type SafeFetchResponse } from "./safe-fetch.ts";
+import { substituteSecrets } from "./header-secrets.ts";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
 /** Response headers worth showing a model; the rest are noise. */
@@ -53,13 +54,18 @@ export function createHttpTool(options: NetworkToolOptions = {}): Tool {
     name: "HTTP",
     description:
       "Make an HTTP request to an allowed host. Returns JSON with status, final_url, selected headers and the body (text, capped at 256 KiB). " +
-      "Private and internal addresses are refused unless the operator allows them.",
+      "Private and internal addresses are refused unless the operator allows them. " +
+      "Header values may use ${run.user_bearer} and ${cred:<name>} for the caller's credentials; their values never appear in results.",
     inputSchema: {
       type: "object",
       properties: {
         method: { type: "string", enum: [...METHODS], description: "HTTP method." },
         url: { type: "string", description: "Absolute http(s) URL." },
-        headers: { type: "object", additionalProperties: { type: "string" }, description: "Request headers." },
+        headers: {
+          type: "object",
+          additionalProperties: { type: "string" },
+          description: "Request headers. ${run.user_bearer} and ${cred:<name>} in a value are replaced by the caller's credentials.",
+        },
         body: { type: "string", description: "Request body (text)." },
       },
       required: ["method", "url"],
@@ -68,8 +74,10 @@ export function createHttpTool(options: NetworkToolOptions = {}): Tool {
     async execute(input: Record<string, unknown>, context: ToolContext): Promise<ToolResult> {
       const request = parseInput(input);
       if (typeof request === "string") return toolError("HTTP", request);
+      const headers = substituteSecrets(request.headers, context.secrets);
+      if (typeof headers === "string") return toolError("HTTP", headers);
       try {
-        const response = await safeFetch(request.url, { ...options, policy: networkPolicy(context), signal: context.signal, method: request.method, headers: request.headers, body: request.body });
+        const response = await safeFetch(request.url, { ...options, policy: networkPolicy(context), signal: context.signal, method: request.method, headers, body: request.body });
         return { text: render(response, request.method), is_error: false };
       } catch (error) {
         return networkFailure("HTTP", error);

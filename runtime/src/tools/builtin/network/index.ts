@@ -8,3 +8,4 @@ export { createWebSearchTool } from "./web-search-tool.ts";
 export { createSearxngBackend } from "./search-backend.ts";
 export type { SearchBackend } from "./search-backend.ts";
 export { NetworkError, safeFetch } from "./safe-fetch.ts";
+export { substituteSecrets } from "./header-secrets.ts";

@@ -32,9 +32,10 @@ export function registerAgentRoutes(app: FastifyInstance, options: HttpAppOption
   app.post("/v1/agents/:agent_id/cancel", async (request) => {
     const { agent_id } = parseBody(AgentParams, request.params);
     parseBody(CancelBody, request.body);
-    const { cancelled, run } = await runs.cancelByAgentId(agent_id);
+    const { cancelled, run, cascaded } = await runs.cancelByAgentId(agent_id);
     // `cancelled_count` too: loomcycle's TS client reads that key (inventory Appendix B).
-    return { cancelled, cancelled_count: cancelled ? 1 : 0, agent_id, run_id: run.id, cascaded: [], status: run.status };
+    const count = (cancelled ? 1 : 0) + cascaded.length;
+    return { cancelled, cancelled_count: count, agent_id, run_id: run.id, cascaded, status: run.status };
   });
 
   app.get("/v1/users/:user_id/agents", async (request) => {

@@ -47,7 +47,7 @@ export function registerRunRoutes(app: FastifyInstance, options: HttpAppOptions)
     const closed = abortOnClose(reply);
     const { run, events } = await runs.streamRun(run_id, from_seq, closed);
     const sse = new SseStream(reply, options.limits.sseKeepaliveMs);
-    sse.send("agent", { agent_id: run.agent_id, run_id: run.id, session_id: run.session_id, parent_agent_id: null });
+    sse.send("agent", { agent_id: run.agent_id, run_id: run.id, session_id: run.session_id, parent_agent_id: run.parent_agent_id });
     await pipe(events, sse);
   });
 }
