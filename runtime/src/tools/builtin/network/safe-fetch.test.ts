@@ -38,6 +38,7 @@ describe("safeFetch", () => {
         return res.end(gzipSync("y".repeat(100_000)));
       }
       if (req.url === "/slow") return setTimeout(() => res.end("late"), 2_000);
+      if (req.url === "/headers") return res.end(JSON.stringify(req.headers));
       res.setHeader("content-type", "text/plain");
       res.end(`hello ${req.method} ${req.headers.host}`);
     });
@@ -121,6 +122,19 @@ describe("safeFetch", () => {
     const allowed = `${redirector.url}/?to=${encodeURIComponent(`${target.url}/ok`)}`;
     const response = await safeFetch(allowed, { policy });
     expect(response.finalUrl).toBe(`${target.url}/ok`);
+  });
+
+  it("keeps only harmless headers when a redirect leaves the origin, so no secret follows it", async () => {
+    const policy = { allowedHosts: ["127.0.0.1"], privateHosts: ["127.0.0.1"] };
+    const headers = { authorization: "Bearer s3cret", "x-api-key": "k3y", cookie: "c=1", accept: "application/json", "user-agent": "probe" };
+    const crossOrigin = `${redirector.url}/?to=${encodeURIComponent(`${target.url}/headers`)}`;
+    const received = JSON.parse((await safeFetch(crossOrigin, { policy, headers })).body.toString()) as Record<string, string>;
+    expect(received).toMatchObject({ accept: "application/json", "user-agent": "probe" });
+    expect(Object.keys(received)).not.toEqual(expect.arrayContaining(["authorization"]));
+    expect(received["x-api-key"]).toBeUndefined();
+    expect(received["cookie"]).toBeUndefined();
+    const direct = JSON.parse((await safeFetch(`${target.url}/headers`, { policy, headers })).body.toString()) as Record<string, string>;
+    expect(direct).toMatchObject({ authorization: "Bearer s3cret", "x-api-key": "k3y" });
   });
 
   it("stops after too many redirects", async () => {

@@ -201,15 +201,18 @@ function flattenHeaders(message: IncomingMessage): Record<string, string> {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
+/**
+ * The only caller headers that follow a redirect to another origin. Any other header may carry a
+ * credential (`Authorization`, `X-Api-Key: ${cred:…}`, cookies…), so it stays on its origin.
+ */
+const CROSS_ORIGIN_HEADERS = new Set(["accept", "accept-language", "accept-encoding", "user-agent", "content-type", "cache-control", "pragma"]);
+
 /** The request for the next hop: 303 (and 301/302 after POST) become GET; credentials stay on their origin. */
 function nextHop(hop: HopRequest, status: number, move: { from: URL; to: URL }): HopRequest {
   const { from, to } = move;
   const toGet = status === 303 || ((status === 301 || status === 302) && hop.method === "POST");
-  const headers = { ...hop.headers };
-  if (from.origin !== to.origin) {
-    delete headers["authorization"];
-    delete headers["cookie"];
-  }
+  const crossOrigin = from.origin !== to.origin;
+  const headers = Object.fromEntries(Object.entries(hop.headers).filter(([name]) => !crossOrigin || CROSS_ORIGIN_HEADERS.has(name.toLowerCase())));
   if (toGet) delete headers["content-type"];
   return { ...hop, method: toGet ? "GET" : hop.method, body: toGet ? null : hop.body, headers };
 }
