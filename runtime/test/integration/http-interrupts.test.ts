@@ -110,7 +110,7 @@ describe.each<StoreKind>(["pglite", "postgres"])("Interruption over HTTP+SSE (%s
     });
     const inbox = await fetchJson(`${url}/v1/users/alice/interrupts?status=pending`);
     expect(inbox.interrupts.map((row: { interrupt_id: string }) => row.interrupt_id)).toContain(interruptId);
-    expect(await fetchJson(`${url}/v1/agents/${run.agentId}`)).toMatchObject({ status: "running" });
+    expect(await fetchJson(`${url}/v1/agents/${run.agentId}`)).toMatchObject({ status: "running", awaited_state: "interrupted" });
 
     const resolved = await resolve(run, interruptId, { kind: "question", answer: "yes", resolved_by: "alice" });
     expect(resolved.status).toBe(200);
@@ -122,6 +122,7 @@ describe.each<StoreKind>(["pglite", "postgres"])("Interruption over HTTP+SSE (%s
     expect(result?.is_error).toBe(false);
     expect(JSON.parse(String(result?.text))).toEqual({ status: "answered", interrupt_id: interruptId, answer: "yes" });
 
+    expect(await fetchJson(`${url}/v1/agents/${run.agentId}`)).toMatchObject({ status: "completed", awaited_state: "" });
     const transcript = await fetchJson(`${url}/v1/sessions/${run.sessionId}/transcript`);
     const stored = transcript.events.find((event: { type: string }) => event.type === "tool_result");
     expect(JSON.parse(stored.event.text)).toMatchObject({ status: "answered", answer: "yes" });

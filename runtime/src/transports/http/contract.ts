@@ -94,10 +94,12 @@ export interface RunStatusResponse {
   last_heartbeat_at: string | null;
   live: boolean;
   interactive: false;
+  /** `interrupted` while the run waits on an Interruption ask (loomcycle's awaited_state); "" otherwise. */
+  awaited_state: "" | "interrupted";
 }
 
 /** Maps a run to its status document. */
-export function toRunStatus(run: Run, live: boolean): RunStatusResponse {
+export function toRunStatus(run: Run, live: boolean, awaitedState: RunStatusResponse["awaited_state"] = ""): RunStatusResponse {
   return {
     agent_id: run.agent_id,
     run_id: run.id,
@@ -121,6 +123,7 @@ export function toRunStatus(run: Run, live: boolean): RunStatusResponse {
     last_heartbeat_at: run.heartbeat_at?.toISOString() ?? null,
     live,
     interactive: false,
+    awaited_state: awaitedState,
   };
 }
 

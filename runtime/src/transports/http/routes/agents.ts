@@ -21,12 +21,13 @@ const CancelBody = z.object({ reason: z.string().optional() }).loose();
 
 /** Run status by caller handle, cancel, a user's runs, and the configured agents. */
 export function registerAgentRoutes(app: FastifyInstance, options: HttpAppOptions): void {
-  const { runs, agents } = options;
+  const { runs, agents, interrupts } = options;
 
   app.get("/v1/agents/:agent_id", async (request) => {
     const { agent_id } = parseBody(AgentParams, request.params);
     const view = await runs.getByAgentId(agent_id);
-    return toRunStatus(view.run, view.live);
+    const asking = view.run.status === "running" && (await interrupts.hasPendingAsk(view.run.id));
+    return toRunStatus(view.run, view.live, asking ? "interrupted" : "");
   });
 
   app.post("/v1/agents/:agent_id/cancel", async (request) => {
