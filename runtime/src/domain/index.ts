@@ -105,3 +105,10 @@ export type {
   MemorySetResult,
   MemoryWrite,
 } from "./memory.ts";
+export { DEFAULT_TENANT, OPEN_PRINCIPAL } from "./principal.ts";
+export type { Principal } from "./principal.ts";
+export { SCOPES, effectiveScopes, grantsScope, isScope } from "./scopes.ts";
+export type { Scope } from "./scopes.ts";
+export { canonicalJson, contentSha256 } from "./canonical-json.ts";
+export { A2aAgentDef, A2aServerCardDef, DEFINITION_KINDS, DEFINITION_NAME, DEFINITION_SCHEMAS, McpServerDef, MemoryBackendDef, ScheduleDef, SkillDef, WebhookDef } from "./definitions.ts";
+export type { DefinitionKind, DefinitionSource } from "./definitions.ts";

@@ -13,6 +13,7 @@ import { registerBatchRoutes } from "./routes/runs-batch.ts";
 import { registerRunRoutes } from "./routes/runs.ts";
 import { registerSessionRoutes } from "./routes/sessions.ts";
 import { registerUsageRoutes } from "./routes/usage.ts";
+import { installPrincipal } from "./principal.ts";
 import type { HttpAppOptions } from "./types.ts";
 
 /**
@@ -30,6 +31,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     if (reply.sent || reply.raw.headersSent) return;
     void reply.code(mapped.status).send(mapped.body);
   });
+  installPrincipal(app, options.authenticate);
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ code: "not_found", error: `no route ${request.method} ${request.url}` });
   });

@@ -1,3 +1,4 @@
+import type { Authenticate } from "./principal.ts";
 import type { AgentCatalog, ProviderProbe, RunService, UsageService } from "../../service/index.ts";
 import type { Logger } from "../../domain/index.ts";
 import type { EvaluationService } from "../../service/index.ts";
@@ -8,6 +9,8 @@ import type { MemoryService } from "../../service/index.ts";
 
 /** What the HTTP transport is built from: the services, limits, and health/metrics hooks. */
 export interface HttpAppOptions {
+  /** Resolves each request's principal (bearer auth); absent = open mode, every caller an admin of the default tenant. */
+  authenticate?: Authenticate;
   runs: RunService;
   agents: AgentCatalog;
   usage: UsageService;
