@@ -16,6 +16,8 @@ export default tseslint.config(
     },
     plugins: { unicorn, n, loomcycle: { rules: { layers } } },
     rules: {
+      // One import statement per module (a type-only one may sit beside it).
+      "no-duplicate-imports": ["error", { allowSeparateTypeImports: true }],
       "loomcycle/layers": "error",
       "unicorn/filename-case": ["error", { case: "kebabCase" }],
       "n/no-process-env": "error",

@@ -5,20 +5,10 @@
  * in `tools:`.
  */
 import type { Config } from "./config/index.ts";
-import type { RunService } from "./service/index.ts";
-import type { AgentCatalog, EvaluationService } from "./service/index.ts";
-import { createContextTool, createBashTool, createSearxngBackend, createWebSearchTool, fsTools, httpTool, webFetchTool } from "./tools/index.ts";
-import type { ToolRegistry } from "./tools/index.ts";
-import { createEvaluationTool } from "./tools/index.ts";
-import { createSkillTool } from "./tools/index.ts";
-import { createMemoryTool } from "./tools/index.ts";
-import type { MemoryPort } from "./tools/index.ts";
-import { createAgentTool } from "./tools/index.ts";
-import type { SubAgentPort } from "./tools/index.ts";
-import { createInterruptionTool } from "./tools/index.ts";
-import type { InterruptionPort } from "./tools/index.ts";
-import { createChannelTool } from "./tools/index.ts";
-import type { ChannelPort } from "./tools/index.ts";
+import type { RunService, AgentCatalog, EvaluationService, DefinitionService } from "./service/index.ts";
+import { createContextTool, createBashTool, createSearxngBackend, createWebSearchTool, fsTools, httpTool, webFetchTool, createEvaluationTool, createSkillTool, createMemoryTool, createAgentTool, createInterruptionTool, createChannelTool, createAgentDefTool, createSkillDefTool } from "./tools/index.ts";
+import type { ToolRegistry, MemoryPort, SubAgentPort, InterruptionPort, ChannelPort, SkillDefSource } from "./tools/index.ts";
+import type { DefinitionRecord } from "./domain/index.ts";
 
 /** What the built-in tools are built from. */
 export interface BuiltinToolDeps {
@@ -35,6 +25,8 @@ export interface BuiltinToolDeps {
   interrupts: InterruptionPort;
   /** Channels for the Channel tool (service/ChannelService). */
   channels: ChannelPort;
+  /** The definition substrate: the AgentDef / SkillDef tools, and stored skills for the Skill tool. */
+  definitions: DefinitionService;
 }
 
 /** Registers every built-in tool. Called once the services exist, before any run executes. */
@@ -42,7 +34,7 @@ export function registerBuiltinTools(tools: ToolRegistry, deps: BuiltinToolDeps)
   const { config } = deps;
   const skillPatterns = skillPatternsOf(deps.agents);
   tools.register(createContextTool({ skillPatterns }));
-  tools.register(createSkillTool({ skillsDir: config.skillsDir, skillPatterns }));
+  tools.register(createSkillTool({ skillsDir: config.skillsDir, skillPatterns, skillDefs: storedSkills(deps.definitions) }));
   for (const tool of fsTools) tools.register(tool);
   tools.register(httpTool);
   tools.register(webFetchTool);
@@ -54,13 +46,32 @@ export function registerBuiltinTools(tools: ToolRegistry, deps: BuiltinToolDeps)
   tools.register(createAgentTool(deps.subAgents));
   tools.register(createInterruptionTool(deps.interrupts));
   tools.register(createChannelTool(deps.channels));
+  tools.register(createAgentDefTool(deps.definitions));
+  tools.register(createSkillDefTool(deps.definitions));
+}
+
+/** The tenant's active SkillDef versions as the Skill tool reads skills. */
+function storedSkills(definitions: DefinitionService): SkillDefSource {
+  const toSkill = (record: DefinitionRecord): { name: string; description: string; allowedTools: string[]; instructions: string } => ({
+    name: record.name,
+    description: String(record.definition["description"] ?? ""),
+    allowedTools: Array.isArray(record.definition["tools"]) ? record.definition["tools"].map(String) : [],
+    instructions: String(record.definition["body"] ?? ""),
+  });
+  return {
+    active: async (tenantId, name) => {
+      const record = await definitions.active("skill", tenantId, name);
+      return record === null ? null : toSkill(record);
+    },
+    list: async (tenantId) => (await definitions.activeOf("skill", tenantId)).map(toSkill),
+  };
 }
 
 /** An agent's `skills:` patterns by name (undefined for an agent the catalog does not know). */
-function skillPatternsOf(agents: AgentCatalog): (agent: string) => readonly string[] | undefined {
-  return (agent) => {
+function skillPatternsOf(agents: AgentCatalog): (agent: string, tenantId: string) => readonly string[] | undefined {
+  return (agent, tenantId) => {
     try {
-      return agents.get(agent).skills;
+      return agents.get(agent, tenantId).skills;
     } catch {
       return undefined;
     }

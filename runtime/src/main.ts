@@ -13,35 +13,19 @@ import { newId } from "./domain/index.ts";
 import type { Embedder, Logger } from "./domain/index.ts";
 import { registerBuiltinTools } from "./build-tools.ts";
 import { createModelLister } from "./model-listers.ts";
-import {
-  ConcurrencyGate,
-  MOCK_MODELS,
-  MockChatModel,
-  ProviderRegistry,
-  createAnthropicChatModel,
-  createCodeJsChatModel,
-  createGeminiChatModel,
-  createOllamaChatModel,
-  createOpenAiChatModel,
-  createOpenAiEmbedder,
-} from "./providers/index.ts";
+import { ConcurrencyGate, MOCK_MODELS, MockChatModel, ProviderRegistry, createAnthropicChatModel, createCodeJsChatModel, createGeminiChatModel, createOllamaChatModel, createOpenAiChatModel, createOpenAiEmbedder } from "./providers/index.ts";
 import type { ChatModel } from "./providers/index.ts";
 import { InProcessEventBus, InProcessRunQueue } from "./queue/index.ts";
-import { AgentCatalog, ProviderHealth, ProviderProbe, RunExecutor, RunService, UsageService } from "./service/index.ts";
-import { EvaluationService } from "./service/index.ts";
-import { SubAgentService } from "./service/index.ts";
-import { HookService } from "./service/index.ts";
-import { InterruptService } from "./service/index.ts";
-import { ChannelService } from "./service/index.ts";
-import { MemoryService } from "./service/index.ts";
-import { createHookRunner } from "./tools/index.ts";
+import { AgentCatalog, ProviderHealth, ProviderProbe, RunExecutor, RunService, UsageService, EvaluationService, SubAgentService, HookService, InterruptService, ChannelService, MemoryService, DefinitionService, AuthService } from "./service/index.ts";
+import { isLoopbackHost } from "./config/index.ts";
+import { createHookRunner, ToolRegistry } from "./tools/index.ts";
 import type { ServiceDeps } from "./service/index.ts";
 import { createPgliteStore, createPostgresStore } from "./store/index.ts";
 import type { Store } from "./store/index.ts";
 import { createLogger, createMetrics, startTracing } from "./telemetry/index.ts";
 import type { RuntimeMetrics } from "./telemetry/index.ts";
-import { ToolRegistry } from "./tools/index.ts";
-import { buildHttpApp } from "./transports/http/index.ts";
+import { buildHttpApp, servedRoutes } from "./transports/http/index.ts";
+import type { Authenticate } from "./transports/http/index.ts";
 import { startRunWorker } from "./transports/worker/index.ts";
 
 /** The runtime version, from the package manifest. */
@@ -54,6 +38,8 @@ const SHUTDOWN_GRACE_MS = 5_000;
 export interface Runtime {
   url: string;
   store: Store;
+  /** Every HTTP route served, as `METHOD /pattern` (the scope matrix test walks them). */
+  routes: readonly string[];
   close(): Promise<void>;
 }
 
@@ -64,13 +50,16 @@ export function openStore(config: Config): Promise<Store> {
 }
 
 /** Builds every adapter (a test may hand in its own store), recovers orphaned runs, starts the worker and the HTTP server. */
-export async function createRuntime(config: Config, options: { logger?: Logger; store?: Store } = {}): Promise<Runtime> {
+export async function createRuntime(config: Config, options: { logger?: Logger; store?: Store; authenticate?: Authenticate } = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   logStartup(logger, config);
   const tracing = await startTracing(config.otel);
-  const store = options.store ?? (await openStore(config));
+  const { store, auth } = await openStoreWithAuth({ config, store: options.store, logger });
   const metrics = createMetrics(VERSION);
-  const queue = new InProcessRunQueue({ onError: (error, job) => logger.error({ err: error, run_id: job.runId }, "run job failed") });
+  const queue = new InProcessRunQueue({
+    onError: (error, job) => logger.error({ err: error, run_id: job.runId }, "run job failed"),
+    maxWaiting: config.concurrency?.maxQueueDepth,
+  });
   const deps: ServiceDeps = {
     store,
     queue,
@@ -95,9 +84,13 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     ownerId: `${hostname()}:${process.pid}:${newId("proc")}`,
     contextPlugins: buildContextPlugins(config),
     hooks: new HookService({ store: store.hooks, runner: createHookRunner({ privateHosts: config.network.privateHostAllowlist }) }),
+    concurrency: config.concurrency,
   };
-  const { runs, executor, evaluations, interrupts, channels, memory } = createServices(config, deps);
-  await channels.declareFromConfig(config.channels ?? []);
+  const { runs, executor, evaluations, interrupts, channels, memory, definitions } = createServices(config, deps);
+  await Promise.all([
+    channels.declareFromConfig(config.channels ?? []),
+    deps.agents.useDefinitions(() => store.definitions.listActive("agent"), { onError: (error) => logger.warn({ err: error }, "reloading agent definitions failed") }),
+  ]);
   const recovered = await executor.recover({ exclusive: config.databaseUrl === null });
   if (recovered.resumed.length > 0) logger.warn({ runs: recovered.resumed }, "resuming runs a stopped process left behind");
   if (recovered.interrupted.length > 0) logger.warn({ runs: recovered.interrupted }, "interrupted runs that stopped their process too often");
@@ -106,6 +99,8 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
   const probe = startMonitoring({ config, deps, metrics, queue });
 
   const app = buildHttpApp({
+    ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+    auth,
     runs,
     agents: deps.agents,
     usage: new UsageService(store),
@@ -113,6 +108,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     interrupts,
     channels,
     memory,
+    definitions,
     ...(deps.hooks ? { hooks: deps.hooks } : {}),
     resolver: probe,
     logger,
@@ -126,6 +122,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
 
   const close = async (): Promise<void> => {
     executor.stopHeartbeat();
+    deps.agents.stop();
     probe.stop();
     const closing = app.close();
     await Promise.race([queue.close(), delay(SHUTDOWN_GRACE_MS)]);
@@ -134,11 +131,47 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     await store.close();
     await tracing.shutdown();
   };
-  return { url: address.replace("[::1]", "localhost"), store, close };
+  return { url: address.replace("[::1]", "localhost"), store, routes: servedRoutes(app), close };
+}
+
+/** The store (the test's, or the configured one) and auth over it; a store opened here is closed again if auth refuses to start. */
+async function openStoreWithAuth(options: { config: Config; store: Store | undefined; logger: Logger }): Promise<{ store: Store; auth: AuthService }> {
+  const store = options.store ?? (await openStore(options.config));
+  try {
+    return { store, auth: await startAuth({ config: options.config, store, logger: options.logger }) };
+  } catch (error) {
+    if (options.store === undefined) await store.close();
+    throw error;
+  }
+}
+
+/**
+ * Bearer auth over the store's tokens. Refuses to start in open mode (no token of any kind) on a
+ * non-loopback address, and warns loudly when it starts open on loopback.
+ */
+async function startAuth(options: { config: Config; store: Store; logger: Logger }): Promise<AuthService> {
+  const { config, logger } = options;
+  const settings = config.auth ?? { token: null, pepper: "", rotationGraceSeconds: 0 };
+  const auth = new AuthService({
+    store: options.store.tokens,
+    sharedToken: settings.token,
+    pepper: settings.pepper,
+    rotationGraceSeconds: settings.rotationGraceSeconds,
+    loopback: isLoopbackHost(config.listen.host),
+    logger,
+  });
+  const mode = await auth.startupMode(config.listen.host);
+  if (mode === "open") {
+    logger.warn({ host: config.listen.host }, "OPEN MODE: no auth token is configured, so every local caller is an admin. Run `loomcycle init --with-token` or set LOOMCYCLE_AUTH_TOKEN before exposing this runtime.");
+  }
+  return auth;
 }
 
 /** The services over the adapters, and the built-in tools, which call back into them. */
-function createServices(config: Config, deps: ServiceDeps): { runs: RunService; executor: RunExecutor; evaluations: EvaluationService; interrupts: InterruptService; channels: ChannelService; memory: MemoryService } {
+function createServices(
+  config: Config,
+  deps: ServiceDeps,
+): { runs: RunService; executor: RunExecutor; evaluations: EvaluationService; interrupts: InterruptService; channels: ChannelService; memory: MemoryService; definitions: DefinitionService } {
   const runs = new RunService(deps);
   const executor = new RunExecutor(deps, runs);
   const evaluations = new EvaluationService({ store: deps.store, agents: deps.agents });
@@ -146,8 +179,9 @@ function createServices(config: Config, deps: ServiceDeps): { runs: RunService; 
   const channels = new ChannelService({ store: deps.store, agents: deps.agents });
   const subAgents = new SubAgentService(deps, runs, executor);
   const memory = new MemoryService({ backend: deps.store.memory, embedder: buildEmbedder(config), agents: deps.agents, logger: deps.logger });
-  registerBuiltinTools(deps.tools, { config, runs, agents: deps.agents, evaluations, subAgents, interrupts, channels, memory });
-  return { runs, executor, evaluations, interrupts, channels, memory };
+  const definitions = new DefinitionService({ store: deps.store.definitions, agents: deps.agents });
+  registerBuiltinTools(deps.tools, { config, runs, agents: deps.agents, evaluations, subAgents, interrupts, channels, memory, definitions });
+  return { runs, executor, evaluations, interrupts, channels, memory, definitions };
 }
 
 /**

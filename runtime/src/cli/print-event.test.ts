@@ -26,6 +26,13 @@ describe("TranscriptPrinter", () => {
     expect(out()).toBe("par\n· retry anthropic #1 in 1000 ms (429 rate limited)\n· fallback anthropic/claude-x → openai/gpt-x\n");
   });
 
+  it("shows a token budget notice as one line with its message", () => {
+    const { printer: transcript, out } = printer(false);
+    const limit = { scope: "user", scope_id: "u1", severity: "soft", window: "month", used: 12, limit: 10, message: "user u1 used 12 of its soft monthly budget of 10 tokens; this run goes on" };
+    transcript.handle("limit", { type: "limit", limit });
+    expect(out()).toBe("· token budget: user u1 used 12 of its soft monthly budget of 10 tokens; this run goes on\n");
+  });
+
   it("marks thinking in plain output, where it cannot be dimmed", () => {
     const { printer: transcript, out } = printer(false);
     transcript.handle("thinking", { type: "thinking", text: "Hmm" });

@@ -147,6 +147,7 @@ const NOTICES: Readonly<Record<string, (data: Data) => string>> = {
   model_downgraded: (data) => show(data["text"]),
   cache_invalidated: (data) => show(data["text"]),
   reasoning_invalidated: (data) => show(data["text"]),
+  limit: (data) => `token budget: ${show(field(data, "limit")["message"])}`,
   context_compaction: (data) => {
     const compaction = field(data, "context_compaction");
     return `context compacted: ${show(compaction["before_tokens"])} → ${show(compaction["after_tokens"])} tokens`;

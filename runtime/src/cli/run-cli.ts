@@ -3,6 +3,7 @@ import { doctorCommand } from "./commands/doctor.ts";
 import { initCommand } from "./commands/init.ts";
 import { runCommand } from "./commands/run.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { operatorTokenCommand } from "./commands/operator-token.ts";
 import { commandHelp, topLevelHelp } from "./help.ts";
 import { parseCommandLine } from "./parse-command-line.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./types.ts";
@@ -10,7 +11,7 @@ import type { CliDeps, Command } from "./types.ts";
 import { RUNTIME_VERSION } from "./version.ts";
 
 /** Every subcommand, in the order help lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, initCommand, doctorCommand, runCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, initCommand, doctorCommand, runCommand, operatorTokenCommand];
 
 const HELP_WORDS = new Set(["help", "--help", "-h"]);
 const VERSION_WORDS = new Set(["version", "--version", "-v"]);

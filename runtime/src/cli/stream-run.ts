@@ -13,6 +13,8 @@ export interface StreamRunOptions {
   prompt: string;
   /** Continue this session (POST /v1/sessions/<id>/messages) instead of starting one. */
   session?: string | undefined;
+  /** Sent as `Authorization: Bearer <token>` (LOOMCYCLE_AUTH_TOKEN); undefined = no header. */
+  token?: string | undefined;
   onEvent: (event: string, data: unknown) => "continue" | "stop";
 }
 
@@ -49,7 +51,11 @@ export async function streamRun(options: StreamRunOptions): Promise<StreamOutcom
   try {
     response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      headers: {
+        "content-type": "application/json",
+        accept: "text/event-stream",
+        ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+      },
       body: JSON.stringify(body),
     });
   } catch (error) {

@@ -1,8 +1,7 @@
 import type { Tier } from "../domain/index.ts";
 import type { ConfigIssue } from "./format-issues.ts";
 import type { ConfigFileResult } from "./read-config-file.ts";
-import type { FileUserTier } from "./schema.ts";
-import type { Config, ModelRef, UserTierPolicy } from "./schema.ts";
+import type { FileUserTier, Config, ModelRef, UserTierPolicy } from "./schema.ts";
 
 type Candidate = string | ModelRef;
 type TierMap = Partial<Record<Tier, Candidate[]>>;

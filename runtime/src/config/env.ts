@@ -83,6 +83,10 @@ const EnvSchema = z.object({
   LOOMCYCLE_SSE_KEEPALIVE_MS: integer(1).default(DEFAULT_SSE_KEEPALIVE_MS),
   LOOMCYCLE_TOOL_PARALLELISM: integer(1).default(DEFAULT_TOOL_PARALLELISM),
   LOOMCYCLE_MAX_CONCURRENT_RUNS: integer(1).default(DEFAULT_MAX_CONCURRENT_RUNS),
+  /** Queued + running top-level runs per user / per tenant; runs waiting for a worker (0 = unlimited; overrides `concurrency:`). */
+  LOOMCYCLE_MAX_CONCURRENT_RUNS_PER_USER: integer(0).optional(),
+  LOOMCYCLE_MAX_CONCURRENT_RUNS_PER_TENANT: integer(0).optional(),
+  LOOMCYCLE_MAX_QUEUE_DEPTH: integer(0).optional(),
   LOOMCYCLE_PROVIDER_HEADER_TIMEOUT_MS: integer(1).default(DEFAULT_HEADER_TIMEOUT_MS),
   LOOMCYCLE_PROVIDER_IDLE_TIMEOUT_MS: integer(1).default(DEFAULT_IDLE_TIMEOUT_MS),
   LOOMCYCLE_OLLAMA_LOCAL_HEADER_TIMEOUT_MS: integer(1).default(DEFAULT_LOCAL_MODEL_TIMEOUT_MS),
@@ -116,6 +120,12 @@ const EnvSchema = z.object({
   LOOMCYCLE_BASE_URL: variable({ expected: "an http(s) URL", parse: httpUrl }).optional(),
   /** Where the Skill tool finds `<name>/SKILL.md` folders (overrides `skills_dir:`); unset = none. */
   LOOMCYCLE_SKILLS_DIR: z.string().optional(),
+  /** The shared bearer token (legacy mode); unset and no minted token = open mode (loopback only). */
+  LOOMCYCLE_AUTH_TOKEN: variable({ expected: "a token without whitespace", parse: (raw) => (/\s/.test(raw) ? undefined : raw), secret: true }).optional(),
+  /** Mixed into every minted token's hash; changing it invalidates every minted token. */
+  LOOMCYCLE_OPERATOR_TOKEN_PEPPER: z.string().optional(),
+  /** How long a rotated token's old secret is still accepted (0 = refused at once). */
+  LOOMCYCLE_OPERATOR_TOKEN_ROTATION_GRACE_SECONDS: integer(0).default(0),
 });
 
 /** The settings read from the environment, defaults applied. */

@@ -1,6 +1,6 @@
 import { buildRouting } from "./build-routing.ts";
 import { pickDefaultAgent, providerEndpoints } from "./provider-endpoints.ts";
-import type { ProviderEndpoint } from "./schema.ts";
+import type { ProviderEndpoint, Config, VolumeConfig } from "./schema.ts";
 import type { Agent } from "../domain/index.ts";
 import { deepFreeze } from "./deep-freeze.ts";
 import { readEnv } from "./env.ts";
@@ -16,9 +16,9 @@ import { readConfigFile } from "./read-config-file.ts";
 import { memoryConfig } from "./memory-config.ts";
 import { resolveVolumes, unknownVolumeWarnings } from "./resolve-volumes.ts";
 import { yamlChannels } from "./yaml-channels.ts";
+import { concurrencyConfig } from "./concurrency-config.ts";
 import { resolveSkillsDir } from "./resolve-skills-dir.ts";
 import type { ConfigFileResult } from "./read-config-file.ts";
-import type { Config, VolumeConfig } from "./schema.ts";
 
 /** Command-line flags that override the file and the environment. */
 export interface ConfigFlags {
@@ -68,6 +68,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
     ...assemble({ settings, listen, configFile, agents, warnings, env, cwd, dataDirFlag: flags.dataDir, agentsDir, routing, endpoints, defaultAgent, volumes }),
     skillsDir,
     channels: yamlChannels(configFile),
+    concurrency: concurrencyConfig(configFile, settings),
   });
 }
 
@@ -151,6 +152,11 @@ function assemble(options: AssembleOptions): Omit<Config, "skillsDir"> {
     baseUrl: settings.LOOMCYCLE_BASE_URL ?? localUrl(options.listen),
     providerKeysPresent: providerKeysPresent({ env, providers }),
     warnings: options.warnings,
+    auth: {
+      token: settings.LOOMCYCLE_AUTH_TOKEN ?? null,
+      pepper: settings.LOOMCYCLE_OPERATOR_TOKEN_PEPPER ?? "",
+      rotationGraceSeconds: settings.LOOMCYCLE_OPERATOR_TOKEN_ROTATION_GRACE_SECONDS,
+    },
   };
 }
 

@@ -1,8 +1,6 @@
 import { z } from "zod";
-import { AgentSpec, MAX_RETRY_ATTEMPTS, TIERS } from "../domain/index.ts";
-import type { Agent, Tier } from "../domain/index.ts";
-import { CHANNEL_NAME_PATTERN, CHANNEL_SCOPES, parseTtlMs } from "../domain/index.ts";
-import type { ChannelSpec } from "../domain/index.ts";
+import { AgentSpec, MAX_RETRY_ATTEMPTS, TIERS, CHANNEL_NAME_PATTERN, CHANNEL_SCOPES, parseTtlMs } from "../domain/index.ts";
+import type { Agent, Tier, ChannelSpec } from "../domain/index.ts";
 
 /**
  * The configuration schema: the `loomcycle.yaml` file (loomcycle's keys, so configs carry over)
@@ -124,6 +122,15 @@ export interface ContextPluginsConfig {
   redact: { valuesEnv: readonly string[]; patterns: boolean } | null;
 }
 
+/** `concurrency:` (loomcycle §9.7); 0 = unlimited. Other loomcycle keys there are accepted and not read. */
+export const FileConcurrency = z
+  .object({
+    max_concurrent_runs_per_user: z.number().int().min(0).optional(),
+    max_concurrent_runs_per_tenant: z.number().int().min(0).optional(),
+    max_queue_depth: z.number().int().min(0).optional(),
+  })
+  .loose();
+
 /**
  * The keys of loomcycle.yaml this runtime reads. Other loomcycle keys are accepted with a
  * warning so an existing config still starts.
@@ -143,6 +150,7 @@ export const ConfigFile = z
     memory: FileMemory.optional(),
     /** Folder of skills (`<name>/SKILL.md`, names may be `/`-grouped) the Skill tool loads on demand. */
     skills_dir: z.string().min(1).optional(),
+    concurrency: FileConcurrency.optional(),
   })
   .loose();
 export type ConfigFile = z.infer<typeof ConfigFile>;
@@ -190,7 +198,22 @@ export interface VolumeConfig {
   readOnly: boolean;
 }
 
+/** Resolved `concurrency:` (0 = unlimited): queued + running top-level runs per user and per tenant, and runs waiting for a worker. */
+export interface ConcurrencyConfig {
+  maxConcurrentRunsPerUser: number;
+  maxConcurrentRunsPerTenant: number;
+  maxQueueDepth: number;
+}
+
 /** The resolved, frozen configuration `main.ts` passes down. */
+/** Bearer auth settings, from LOOMCYCLE_AUTH_TOKEN and the LOOMCYCLE_OPERATOR_TOKEN_* variables (or auth.env, loaded by the CLI). */
+export interface AuthConfig {
+  /** The shared token; null = none. */
+  token: string | null;
+  pepper: string;
+  rotationGraceSeconds: number;
+}
+
 export interface Config {
   listen: { host: string; port: number };
   /** Where the embedded store and the data-dir lock live. */
@@ -252,4 +275,8 @@ export interface Config {
   providerKeysPresent: Readonly<Record<string, boolean>>;
   /** Non-fatal findings (unsupported loomcycle keys…), logged at start-up. */
   warnings: readonly string[];
+  /** Bearer auth (absent = no shared token, empty pepper, no rotation grace). Holds secrets: never log it. */
+  auth?: AuthConfig;
+  /** Concurrency quotas and the queue bound (absent = all unlimited). */
+  concurrency?: ConcurrencyConfig;
 }

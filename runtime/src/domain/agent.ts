@@ -31,6 +31,9 @@ export type MemoryScope = (typeof MEMORY_SCOPES)[number];
 export const EVALUATION_SCOPES = ["submit_self", "submit_descendants", "submit_any", "read_any"] as const;
 export type EvaluationScope = (typeof EVALUATION_SCOPES)[number];
 
+/** One `agent_def_scopes` entry: `self`, `any` or `named:<agent name>`. */
+export const AGENT_DEF_SCOPE = /^(self|any|named:[A-Za-z0-9][A-Za-z0-9_./-]{0,127})$/;
+
 /** Most same-provider retries a policy may ask for (loomcycle's cap). */
 export const MAX_RETRY_ATTEMPTS = 5;
 
@@ -73,17 +76,24 @@ export const AgentSpec = z.object({
   interruption: z.strictObject({ enabled: z.boolean().default(false), max_pending: z.number().int().min(1).max(100).default(4) }).optional(),
   /** What `Evaluation` may do; empty = nothing (default deny). */
   evaluation_scopes: z.array(z.enum(EVALUATION_SCOPES)).default([]),
+  /**
+   * Which agent definitions the `AgentDef` tool may author or read: `self` (its own name),
+   * `named:<agent>`, `any`. Empty = none (default deny). An authority field: not in the content hash.
+   */
+  agent_def_scopes: z.array(z.string().regex(AGENT_DEF_SCOPE, "self, any or named:<agent>")).default([]),
   /** Script for the `mock-tools` model: one step per model call. */
   mock_script: z.array(z.unknown()).optional(),
 });
 export type AgentSpec = z.infer<typeof AgentSpec>;
 
 /** Where an agent definition came from. */
-export type AgentSource = "builtin" | "config" | "file";
+export type AgentSource = "builtin" | "config" | "file" | "definition";
 
 /** An agent as the runtime serves it: the definition plus its source. */
 export interface Agent extends AgentSpec {
   source: AgentSource;
+  /** The definition version serving this agent (source `definition` only). */
+  def_id?: string;
 }
 
 /** code-js agents make one tool call per turn, so their default cap is loomcycle's hard ceiling, not 16. */

@@ -76,8 +76,10 @@ export interface ChannelSpec {
   max_messages?: number;
 }
 
-/** One partition: the channel plus the scope id (user id, agent name, or "" for global). */
+/** One partition: the tenant's channel plus the scope id (user id, agent name, or "" for global). */
 export interface ChannelPartitionRef {
+  /** Always the caller's tenant (the principal's, or the run's for the Channel tool), never input. */
+  tenantId: string;
   channel: string;
   scopeId: string;
 }

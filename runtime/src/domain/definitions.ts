@@ -103,7 +103,8 @@ export const A2aServerCardDef = z.strictObject({
 
 /** The versioned kinds and their schemas (the key is the `/v1/_<kind>def` path segment). */
 export const DEFINITION_SCHEMAS = {
-  agent: AgentSpec,
+  // Strict: a misspelled field in a stored definition is a 400, not silently dropped.
+  agent: AgentSpec.strict(),
   skill: SkillDef,
   mcpserver: McpServerDef,
   schedule: ScheduleDef,
@@ -117,3 +118,27 @@ export const DEFINITION_KINDS = Object.keys(DEFINITION_SCHEMAS) as DefinitionKin
 
 /** Where a definition came from; a `kubernetes` definition is owned by its object and refuses API writes. */
 export type DefinitionSource = "api" | "config" | "kubernetes";
+
+/** The ops of `POST /v1/_<kind>def` and of the AgentDef / SkillDef tools (`activate` = `promote`). */
+export const DEFINITION_OPS = ["create", "fork", "get", "list", "retire", "promote", "activate", "verify"] as const;
+export type DefinitionOp = (typeof DEFINITION_OPS)[number];
+
+const DEF_ID = z.string().min(1).max(128);
+
+/**
+ * One op-dispatch request (loomcycle's tool input JSON). `overlay` holds the definition fields
+ * (`definition` is accepted too): the whole definition on create, the fields to change on fork.
+ * There is no tenant field: the tenant always comes from the caller's principal or run.
+ */
+export const DefinitionOpRequest = z.strictObject({
+  op: z.enum(DEFINITION_OPS),
+  name: DEFINITION_NAME.optional(),
+  def_id: DEF_ID.optional(),
+  overlay: z.record(z.string(), z.unknown()).optional(),
+  definition: z.record(z.string(), z.unknown()).optional(),
+  parent_def_id: DEF_ID.optional(),
+  promote: z.boolean().optional(),
+  content_sha256: z.string().regex(/^[0-9a-f]{64}$/, "64 lower-case hex digits (SHA-256)").optional(),
+  retired: z.boolean().optional(),
+});
+export type DefinitionOpRequest = z.infer<typeof DefinitionOpRequest>;

@@ -49,6 +49,26 @@ export type ErrorCode =
   | "VECTOR_UNSUPPORTED"
   /** A memory value is larger than the per-entry cap. */
   | "MEMORY_VALUE_TOO_LARGE"
+  /** The definition's name is owned by a Kubernetes object (GitOps): API and config writes are refused. */
+  | "DEFINITION_OWNED"
+  /** A definition of that name already exists (create makes v1 only; fork adds versions). */
+  | "DEFINITION_EXISTS"
+  /** A substrate op was refused by its rules (a fork widening tools, a grant the caller lacks). */
+  | "TOOL_REFUSED"
+  /** No bearer, or one that matches no token (deliberately opaque: it never says which). */
+  | "UNAUTHENTICATED"
+  /** The caller's token lacks the scope the route requires; `details.scope` names it. */
+  | "FORBIDDEN"
+  /** An active operator token already has that name (retire or rotate it instead). */
+  | "TOKEN_NAME_IN_USE"
+  /** The user already has its quota of queued + running runs; `details.retry_after_seconds` says when to retry. */
+  | "PER_USER_QUOTA_EXHAUSTED"
+  /** The tenant already has its quota of queued + running runs; `details.retry_after_seconds` says when to retry. */
+  | "PER_TENANT_QUOTA_EXHAUSTED"
+  /** The run queue is full (max_queue_depth); `details.retry_after_seconds` says when to retry. */
+  | "BACKPRESSURE"
+  /** A hard monthly token budget is used up; `details.retry_after_seconds` counts to the next month (UTC). */
+  | "TOKEN_LIMIT_EXCEEDED"
   /** An invariant broke; the message is logged, never shown to callers. */
   | "INTERNAL";
 

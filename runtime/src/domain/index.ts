@@ -34,6 +34,7 @@ export {
   effectiveMaxIterations,
   mergeSampling,
 } from "./agent.ts";
+export { AGENT_DEF_SCOPE } from "./agent.ts";
 export type { Agent, AgentSource, EvaluationScope, MemoryScope, Tier } from "./agent.ts";
 export { CompactionSpec, resolveCompaction } from "./compaction.ts";
 export type { CompactionPolicy, CompactionTrigger, ContextCompaction } from "./compaction.ts";
@@ -105,10 +106,16 @@ export type {
   MemorySetResult,
   MemoryWrite,
 } from "./memory.ts";
-export { DEFAULT_TENANT, OPEN_PRINCIPAL } from "./principal.ts";
+export { ANONYMOUS_PRINCIPAL, DEFAULT_TENANT, OPEN_PRINCIPAL } from "./principal.ts";
 export type { Principal } from "./principal.ts";
 export { SCOPES, effectiveScopes, grantsScope, isScope } from "./scopes.ts";
 export type { Scope } from "./scopes.ts";
 export { canonicalJson, contentSha256 } from "./canonical-json.ts";
 export { A2aAgentDef, A2aServerCardDef, DEFINITION_KINDS, DEFINITION_NAME, DEFINITION_SCHEMAS, McpServerDef, MemoryBackendDef, ScheduleDef, SkillDef, WebhookDef } from "./definitions.ts";
 export type { DefinitionKind, DefinitionSource } from "./definitions.ts";
+export { DEFINITION_OPS, DefinitionOpRequest } from "./definitions.ts";
+export type { DefinitionOp } from "./definitions.ts";
+export { PROMOTE_BY_DEFAULT, definitionSha256, parseDefinition, patternCovers, uncoveredEntries } from "./definition-rules.ts";
+export type { DefinitionNameSummary, DefinitionRecord } from "./definition-rules.ts";
+export { LIMIT_SCOPES, QUOTA_RETRY_AFTER_SECONDS, monthStartUtc, reachedLimits, secondsToNextMonthUtc } from "./limits.ts";
+export type { LimitNotice, LimitScope, RunQuota, TokenLimit, TokenLimitUsage } from "./limits.ts";

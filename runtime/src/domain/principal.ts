@@ -15,9 +15,9 @@ export interface Principal {
   /**
    * How it was established: `open` (no token of any kind is configured: everything allowed,
    * local use only), `legacy` (the shared LOOMCYCLE_AUTH_TOKEN), `token` (a minted per-principal
-   * token, `tokenId` set).
+   * token, `tokenId` set), `anonymous` (no credentials, on a route that needs none: no scopes).
    */
-  kind: "open" | "legacy" | "token";
+  kind: "open" | "legacy" | "token" | "anonymous";
   tokenId: string | null;
 }
 
@@ -27,5 +27,14 @@ export const OPEN_PRINCIPAL: Principal = Object.freeze({
   subject: "default",
   scopes: Object.freeze(["substrate:admin"] as const),
   kind: "open",
+  tokenId: null,
+});
+
+/** The caller of a public route (/healthz, /readyz) when auth is on and it sent no valid token: no scopes at all. */
+export const ANONYMOUS_PRINCIPAL: Principal = Object.freeze({
+  tenantId: DEFAULT_TENANT,
+  subject: "anonymous",
+  scopes: Object.freeze([] as const),
+  kind: "anonymous",
   tokenId: null,
 });

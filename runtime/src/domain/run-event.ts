@@ -2,6 +2,7 @@ import type { ContextCompaction } from "./compaction.ts";
 import type { Segment } from "./message.ts";
 import type { InterruptionNotice, InterruptionPending } from "./interrupt.ts";
 import type { ChannelEventInfo } from "./channel.ts";
+import type { LimitNotice } from "./limits.ts";
 
 /**
  * The RunEvent union: everything a run records and streams. Type names are loomcycle's wire
@@ -74,6 +75,8 @@ export type RunEvent =
   | { type: "channel_publish"; channel: ChannelEventInfo }
   /** The Channel tool consumed a message (subscribe; one event per message). */
   | { type: "channel_delivery"; channel: ChannelEventInfo }
+  /** A monthly token budget of the run's tenant or user was reached (once per run and budget tier). */
+  | { type: "limit"; limit: LimitNotice }
   | { type: "done"; stop_reason: StopReason; usage: Usage }
   | { type: "error"; error: string; code?: string };
 

@@ -12,6 +12,12 @@ export interface RunJob {
 
 export type RunJobHandler = (job: RunJob) => Promise<void>;
 
+/** A held place in the waiting line: enqueue the run through it, or release it when the run was refused. */
+export interface QueueSlot {
+  enqueue(job: RunJob): Promise<void>;
+  release(): void;
+}
+
 export interface RunQueue {
   /** Hands a persisted run to whichever worker takes it next. */
   enqueue(job: RunJob): Promise<void>;
@@ -19,6 +25,12 @@ export interface RunQueue {
   consume(handler: RunJobHandler, options: { concurrency: number }): void;
   /** Jobs waiting and running, for metrics. */
   depth(): { waiting: number; active: number };
+  /**
+   * Holds a place in the bounded waiting line for a run about to be persisted (admission
+   * control), or null when the line is full: the caller refuses the run (429 backpressure).
+   * Absent = an unbounded queue.
+   */
+  reserve?(): QueueSlot | null;
   /** Stops taking jobs and waits for the running ones. */
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { AppError, DEFAULT_CHANNEL_BATCH, MAX_CHANNEL_BATCH, formatCursor, parseCursor } from "../domain/index.ts";
+import { AppError, DEFAULT_CHANNEL_BATCH, DEFAULT_TENANT, MAX_CHANNEL_BATCH, formatCursor, parseCursor } from "../domain/index.ts";
 import type {
   AgentSpec,
   ChannelAckRequest,
@@ -12,7 +12,7 @@ import type {
   ChannelSpec,
   ChannelSubscribeRequest,
 } from "../domain/index.ts";
-import type { ChannelMessage, ChannelStore, CursorKey, StoredChannel } from "../store/index.ts";
+import type { ChannelMessage, ChannelPartition, ChannelStore, CursorKey, StoredChannel } from "../store/index.ts";
 import { ChannelWakeups, partitionKey } from "./channel-wakeups.ts";
 import { toDelivery, toDescriptor } from "./channel-views.ts";
 
@@ -31,7 +31,7 @@ export interface ChannelGrants {
 export interface ChannelServiceOptions {
   store: { channels: ChannelStore };
   /** Looks an agent up by name (for its `channels:` grants). */
-  agents: { get(name: string): Pick<AgentSpec, "channels"> };
+  agents: { get(name: string, tenantId: string): Pick<AgentSpec, "channels"> };
   longPollCapMs?: number;
   recheckMs?: number;
 }
@@ -47,6 +47,9 @@ interface Taken {
  * (channel + scope id); each subscriber has a cursor. Subscribe commits the cursor as it reads
  * (at-most-once), peek never commits, ack moves a cursor forward only. Long-polls wake at once
  * on a publish in this process and re-read the store every RECHECK_MS for other processes.
+ * Everything is per tenant: the caller's tenant picks the channel, another tenant's channel of the
+ * same name is invisible. The config file's channels exist in every tenant (each with its own
+ * messages and cursors), declared in a tenant the first time that tenant touches channels.
  */
 export class ChannelService {
   private readonly store: ChannelStore;
@@ -54,6 +57,9 @@ export class ChannelService {
   private readonly wakeups = new ChannelWakeups();
   private readonly capMs: number;
   private readonly recheckMs: number;
+  /** The config file's channels, and the tenants this process has declared them in already. */
+  private yamlSpecs: readonly ChannelSpec[] = [];
+  private readonly yamlTenants = new Set<string>();
 
   constructor(options: ChannelServiceOptions) {
     this.store = options.store.channels;
@@ -62,50 +68,58 @@ export class ChannelService {
     this.recheckMs = options.recheckMs ?? RECHECK_MS;
   }
 
-  /** Declares a channel over the API; 409 when the name is taken. */
-  async declare(spec: ChannelSpec): Promise<ChannelDescriptor> {
-    const created = await this.store.insertChannel(normalizeSpec(spec));
+  /** Declares a channel in the tenant over the API; 409 when the tenant has the name already. */
+  async declare(tenantId: string, spec: ChannelSpec): Promise<ChannelDescriptor> {
+    await this.ensureYaml(tenantId);
+    const created = await this.store.insertChannel(tenantId, normalizeSpec(spec));
     if (created !== null) return toDescriptor(created);
-    const existing = await this.store.getChannel(spec.name);
+    const existing = await this.store.getChannel(tenantId, spec.name);
     if (existing?.source === "yaml") {
       throw new AppError("CHANNEL_YAML_IMMUTABLE", `channel "${spec.name}" is declared in the config file (channels:); change it there`);
     }
     throw new AppError("CHANNEL_EXISTS", `channel "${spec.name}" already exists; delete it first to redeclare it`, { details: { field: "name" } });
   }
 
-  /** Declares (or updates) the config file's channels; called once at start-up. */
+  /**
+   * Declares (or updates) the config file's channels; called once at start-up. They are declared
+   * in the default tenant now and in any other tenant when it first uses channels.
+   */
   async declareFromConfig(specs: readonly ChannelSpec[]): Promise<void> {
-    for (const spec of specs) await this.store.upsertYamlChannel(normalizeSpec(spec));
+    this.yamlSpecs = specs;
+    this.yamlTenants.clear();
+    await this.ensureYaml(DEFAULT_TENANT);
   }
 
-  async list(): Promise<ChannelDescriptor[]> {
-    return (await this.store.listChannels()).map(toDescriptor);
+  async list(tenantId: string): Promise<ChannelDescriptor[]> {
+    await this.ensureYaml(tenantId);
+    return (await this.store.listChannels(tenantId)).map(toDescriptor);
   }
 
-  async describe(name: string): Promise<ChannelDescriptor> {
-    const [channel] = await this.store.listChannels(name);
-    if (channel === undefined) throw await this.unknown(name);
+  async describe(tenantId: string, name: string): Promise<ChannelDescriptor> {
+    await this.ensureYaml(tenantId);
+    const [channel] = await this.store.listChannels(tenantId, name);
+    if (channel === undefined) throw await this.unknown(tenantId, name);
     return toDescriptor(channel);
   }
 
-  /** The channel's scope (cheap: no statistics); NOT_FOUND when it is not declared. */
-  async scopeOf(name: string): Promise<ChannelScope> {
-    return (await this.require(name)).scope;
+  /** The channel's scope (cheap: no statistics); NOT_FOUND when the tenant has not declared it. */
+  async scopeOf(tenantId: string, name: string): Promise<ChannelScope> {
+    return (await this.require(tenantId, name)).scope;
   }
 
-  /** Deletes a runtime channel with its messages and cursors. */
-  async delete(name: string): Promise<void> {
-    const channel = await this.require(name);
+  /** Deletes a tenant's runtime channel with its messages and cursors. */
+  async delete(tenantId: string, name: string): Promise<void> {
+    const channel = await this.require(tenantId, name);
     if (channel.source === "yaml") throw new AppError("CHANNEL_YAML_IMMUTABLE", `channel "${name}" is declared in the config file (channels:); remove it there`);
-    await this.store.deleteChannel(name);
+    await this.store.deleteChannel(tenantId, name);
   }
 
   async publish(request: ChannelPublishRequest): Promise<ChannelPublished> {
-    const channel = await this.require(request.channel);
-    const partition = { channel: channel.name, scope: channel.scope, scope_id: checkScopeId(channel, request.scopeId) };
+    const channel = await this.require(request.tenantId, request.channel);
+    const partition = { tenant_id: request.tenantId, channel: channel.name, scope: channel.scope, scope_id: checkScopeId(channel, request.scopeId) };
     const published = await this.store.publish(partition, request.payload ?? null, { ttlMs: request.ttlMs ?? null, dedupeKey: request.dedupeKey ?? null });
     if (published === null) throw unknownChannel(request.channel, []);
-    if (!published.duplicate) this.wakeups.wake(partitionKey(channel.name, request.scopeId));
+    if (!published.duplicate) this.wakeups.wake(wakeKey(partition));
     return {
       msg_id: published.id,
       duplicate: published.duplicate,
@@ -127,7 +141,7 @@ export class ChannelService {
     const limit = batchSize(request.maxMessages);
     const deadline = Date.now() + Math.min(Math.max(0, request.waitMs ?? 0), this.capMs);
     for (;;) {
-      const armed = this.wakeups.arm(partitionKey(key.channel, key.scope_id));
+      const armed = this.wakeups.arm(wakeKey(key));
       try {
         const taken = await this.take(key, from, limit);
         if (taken !== null && (taken.messages.length > 0 || Date.now() >= deadline || request.signal?.aborted === true)) {
@@ -168,9 +182,9 @@ export class ChannelService {
   }
 
   /** The agent's Channel tool grants; none for an agent without `channels:` (default deny). */
-  grantsFor(agent: string): ChannelGrants {
+  grantsFor(agent: string, tenantId: string): ChannelGrants {
     try {
-      return this.agents.get(agent).channels ?? { publish: [], subscribe: [] };
+      return this.agents.get(agent, tenantId).channels ?? { publish: [], subscribe: [] };
     } catch {
       return { publish: [], subscribe: [] };
     }
@@ -187,19 +201,34 @@ export class ChannelService {
   }
 
   private async cursorKey(request: ChannelPartitionRef & { subscriber: string }): Promise<CursorKey> {
-    const channel = await this.require(request.channel);
-    return { channel: channel.name, scope: channel.scope, scope_id: checkScopeId(channel, request.scopeId), subscriber: request.subscriber };
+    const channel = await this.require(request.tenantId, request.channel);
+    const scopeId = checkScopeId(channel, request.scopeId);
+    return { tenant_id: request.tenantId, channel: channel.name, scope: channel.scope, scope_id: scopeId, subscriber: request.subscriber };
   }
 
-  private async require(name: string): Promise<StoredChannel> {
-    const channel = await this.store.getChannel(name);
+  /** The tenant's channel, or NOT_FOUND naming the tenant's channels (never another tenant's). */
+  private async require(tenantId: string, name: string): Promise<StoredChannel> {
+    await this.ensureYaml(tenantId);
+    const channel = await this.store.getChannel(tenantId, name);
     if (channel !== null) return channel;
-    throw await this.unknown(name);
+    throw await this.unknown(tenantId, name);
   }
 
-  private async unknown(name: string): Promise<AppError> {
-    return unknownChannel(name, (await this.store.listChannels()).map((known) => known.name));
+  private async unknown(tenantId: string, name: string): Promise<AppError> {
+    return unknownChannel(name, (await this.store.listChannels(tenantId)).map((known) => known.name));
   }
+
+  /** Declares the config file's channels in the tenant, once per tenant and process. */
+  private async ensureYaml(tenantId: string): Promise<void> {
+    if (this.yamlTenants.has(tenantId)) return;
+    for (const spec of this.yamlSpecs) await this.store.upsertYamlChannel(tenantId, normalizeSpec(spec));
+    this.yamlTenants.add(tenantId);
+  }
+}
+
+/** The wake-up key of a partition: tenants never wake each other's long-polls. */
+function wakeKey(partition: ChannelPartition): string {
+  return partitionKey(`${partition.tenant_id}\u0000${partition.channel}`, partition.scope_id);
 }
 
 function unknownChannel(name: string, known: readonly string[]): AppError {

@@ -20,9 +20,9 @@ export interface CompactRunResult {
  * A run that is queued or running answers RUN_NOT_PARKED; only the session's latest run may be
  * compacted, so the marker always sits at the end of the history.
  */
-export async function compactFinishedRun(deps: ServiceDeps, options: { runId: string; reason?: string }): Promise<CompactRunResult> {
-  const { run, events } = await loadParkedRun(deps, options.runId);
-  const agent = deps.agents.get(run.agent);
+export async function compactFinishedRun(deps: ServiceDeps, options: { tenantId: string; runId: string; reason?: string }): Promise<CompactRunResult> {
+  const { run, events } = await loadParkedRun(deps, options);
+  const agent = deps.agents.get(run.agent, run.tenant_id);
   const { messages } = replayTranscript(events);
   const model = routeFor(deps, run, agent).current();
   const compaction = compactionFor(deps, run, agent);
@@ -50,8 +50,8 @@ export async function compactFinishedRun(deps: ServiceDeps, options: { runId: st
 }
 
 /** The run and its session's events; refuses a run that is not finished or not the session's latest. */
-async function loadParkedRun(deps: ServiceDeps, runId: string): Promise<{ run: Run; events: StoredEvent[] }> {
-  const run = await deps.store.getRun(runId);
+async function loadParkedRun(deps: ServiceDeps, { tenantId, runId }: { tenantId: string; runId: string }): Promise<{ run: Run; events: StoredEvent[] }> {
+  const run = await deps.store.tenantScoped.getRun(tenantId, runId);
   if (run === null) throw new AppError("NOT_FOUND", `run ${runId} not found`, { details: { field: "run_id" } });
   if (!TERMINAL_STATUSES.has(run.status)) throw new AppError("RUN_NOT_PARKED", `run ${run.id} is ${run.status}; compact it after it finishes`);
   const events = await deps.store.listSessionEvents(run.session_id);

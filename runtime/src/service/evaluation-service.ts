@@ -1,6 +1,5 @@
-import { AppError } from "../domain/index.ts";
+import { AppError, newId } from "../domain/index.ts";
 import type { EmitterRole, Evaluation, EvaluationBody, EvaluationScope, Run } from "../domain/index.ts";
-import { newId } from "../domain/index.ts";
 import type { Store } from "../store/index.ts";
 import type { EvaluationCaller, EvaluationPort } from "../tools/index.ts";
 import type { AgentCatalog } from "./agent-catalog.ts";
@@ -30,14 +29,14 @@ export class EvaluationService implements EvaluationPort {
   }
 
   /** An app scores a run (POST /v1/runs/{id}/evaluations): emitter role `api`. */
-  async submitFromApi(runId: string, body: EvaluationBody): Promise<Evaluation> {
-    const run = await this.requireRun(runId, null);
+  async submitFromApi(tenantId: string, runId: string, body: EvaluationBody): Promise<Evaluation> {
+    const run = await this.requireRun(runId, tenantId);
     return this.insert({ run, body, role: "api", emitter: null });
   }
 
   /** A run's evaluations for an app (GET /v1/runs/{id}/evaluations). */
-  async listFromApi(runId: string, limit: number): Promise<EvaluationPage> {
-    await this.requireRun(runId, null);
+  async listFromApi(tenantId: string, runId: string, limit: number): Promise<EvaluationPage> {
+    await this.requireRun(runId, tenantId);
     return this.deps.store.evaluations.listForRun(runId, limit);
   }
 
@@ -65,7 +64,7 @@ export class EvaluationService implements EvaluationPort {
   }
 
   private scopes(caller: EvaluationCaller): readonly EvaluationScope[] {
-    return this.deps.agents.get(caller.agent).evaluation_scopes;
+    return this.deps.agents.get(caller.agent, caller.tenantId).evaluation_scopes;
   }
 
   private assertMaySubmit(caller: EvaluationCaller, own: boolean): void {
@@ -84,10 +83,10 @@ export class EvaluationService implements EvaluationPort {
     );
   }
 
-  /** The run, or NOT_FOUND; with a tenant, a run of another tenant is not found either. */
-  private async requireRun(runId: string, tenantId: string | null): Promise<Run> {
-    const run = await this.deps.store.getRun(runId);
-    if (run === null || (tenantId !== null && run.tenant_id !== tenantId)) {
+  /** The tenant's run, or NOT_FOUND: a run of another tenant reads exactly like a missing one. */
+  private async requireRun(runId: string, tenantId: string): Promise<Run> {
+    const run = await this.deps.store.tenantScoped.getRun(tenantId, runId);
+    if (run === null) {
       throw new AppError("NOT_FOUND", `run ${JSON.stringify(runId)} not found`, { details: { field: "run_id" } });
     }
     return run;

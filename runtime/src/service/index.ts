@@ -12,6 +12,10 @@ export { MAX_SPAWN_DEPTH, SubAgentService, childAgentId } from "./sub-agents.ts"
 export { buildToolPolicy, intersectHosts, selectRunTools } from "./tool-policy.ts";
 export type { OperatorSandbox } from "./tool-policy.ts";
 export { AgentCatalog } from "./agent-catalog.ts";
+export { DefinitionService } from "./definition-service.ts";
+export type { ApplyDefinition, DefinitionActor, DefinitionResult, DefinitionServiceDeps } from "./definition-service.ts";
+export type { DefinitionNameView, DefinitionView } from "./definition-view.ts";
+export type { DefinitionCaller } from "./definition-grants.ts";
 export { ProviderHealth } from "./provider-health.ts";
 export { ModelRouter, resolveCandidates, supportsVision } from "./model-router.ts";
 export type { RouterOptions } from "./model-router.ts";
@@ -35,3 +39,7 @@ export { InterruptService } from "./interrupt-service.ts";
 export { MEMORY_SCOPE_DESCRIPTIONS, MemoryService } from "./memory-service.ts";
 export type { MemoryServiceDeps } from "./memory-service.ts";
 export type { InterruptList, InterruptServiceOptions, ResolveInterruptRequest, ResolveInterruptResult } from "./interrupt-service.ts";
+export { AuthService, unauthenticated } from "./auth-service.ts";
+export type { AuthMode, AuthServiceOptions } from "./auth-service.ts";
+export { OperatorTokens } from "./operator-tokens.ts";
+export type { CreateTokenRequest, IssuedToken, TokenRecord } from "./operator-tokens.ts";

@@ -20,6 +20,8 @@ export interface InterruptServiceOptions {
 
 /** POST /v1/runs/{run_id}/interrupts/{interrupt_id}/resolve, validated by the transport. */
 export interface ResolveInterruptRequest {
+  /** The caller's tenant: a run of another tenant is not found. */
+  tenantId: string;
   runId: string;
   interruptId: string;
   /** The answer; required unless declining. */
@@ -60,7 +62,7 @@ export class InterruptService implements InterruptionPort {
   }
 
   async ask(context: ToolContext, input: AskInput): Promise<AskOutcome | Refusal> {
-    const gate = this.gate(context.agent);
+    const gate = this.gate(context.agent, context.tenantId);
     if (typeof gate === "string") return { refusal: gate };
     const interruptId = interruptIdFor(context.runId, context.callId);
     // One ask of a run opens at a time, in call order, so parallel asks in one turn respect max_pending.
@@ -73,7 +75,7 @@ export class InterruptService implements InterruptionPort {
   }
 
   async notify(context: ToolContext, input: { message: string; priority: InterruptPriority }): Promise<{ interrupt_id: string } | Refusal> {
-    const gate = this.gate(context.agent);
+    const gate = this.gate(context.agent, context.tenantId);
     if (typeof gate === "string") return { refusal: gate };
     const interruptId = interruptIdFor(context.runId, context.callId);
     const inserted = await this.store.interrupts.insert({
@@ -93,7 +95,7 @@ export class InterruptService implements InterruptionPort {
   }
 
   async cancel(context: ToolContext, interruptId: string): Promise<{ interrupt_id: string } | Refusal> {
-    const gate = this.gate(context.agent);
+    const gate = this.gate(context.agent, context.tenantId);
     if (typeof gate === "string") return { refusal: gate };
     const conflict = resolveConflict(await this.store.interrupts.get(interruptId), { runId: context.runId, interruptId });
     if (conflict !== null) return { refusal: `cannot cancel: ${conflict.message}` };
@@ -102,15 +104,20 @@ export class InterruptService implements InterruptionPort {
     return { interrupt_id: interruptId };
   }
 
-  /** A run's interruptions, oldest first; 404 when the run does not exist. */
-  async listForRun(runId: string, statuses?: readonly InterruptStatus[]): Promise<InterruptList> {
-    if ((await this.store.getRun(runId)) === null) throw new AppError("NOT_FOUND", `run ${runId} not found`, { details: { field: "run_id" } });
+  /** A run's interruptions, oldest first; 404 when the run does not exist in the tenant. */
+  async listForRun(tenantId: string, runId: string, statuses?: readonly InterruptStatus[]): Promise<InterruptList> {
+    await this.requireRun(tenantId, runId);
     return this.store.interrupts.listForRun(runId, { limit: LIST_LIMIT, ...(statuses ? { statuses } : {}) });
   }
 
-  /** A user's inbox, newest first. */
-  listForUser(userId: string, statuses?: readonly InterruptStatus[]): Promise<InterruptList> {
-    return this.store.interrupts.listForUser(userId, { limit: LIST_LIMIT, ...(statuses ? { statuses } : {}) });
+  /** A user's inbox within the tenant, newest first. */
+  listForUser(tenantId: string, userId: string, statuses?: readonly InterruptStatus[]): Promise<InterruptList> {
+    return this.store.interrupts.listForUser(tenantId, userId, { limit: LIST_LIMIT, ...(statuses ? { statuses } : {}) });
+  }
+
+  /** The tenant's run, or NOT_FOUND (the same for another tenant's run as for a missing one). */
+  private async requireRun(tenantId: string, runId: string): Promise<void> {
+    if ((await this.store.tenantScoped.getRun(tenantId, runId)) === null) throw new AppError("NOT_FOUND", `run ${runId} not found`, { details: { field: "run_id" } });
   }
 
   /**
@@ -120,6 +127,7 @@ export class InterruptService implements InterruptionPort {
   async resolve(request: ResolveInterruptRequest): Promise<ResolveInterruptResult> {
     const declined = request.disposition === "declined";
     if (!declined) requireAnswer(request.answer);
+    await this.requireRun(request.tenantId, request.runId);
     const row = await this.pendingAsk(request);
     if (!declined) checkAnswer(row, request.answer ?? "");
     const settled = await this.settle(row.interrupt_id, {
@@ -159,9 +167,9 @@ export class InterruptService implements InterruptionPort {
     }
   }
 
-  private gate(agentName: string): { max_pending: number } | string {
+  private gate(agentName: string, tenantId: string): { max_pending: number } | string {
     try {
-      return interruptionGate(this.agents.get(agentName));
+      return interruptionGate(this.agents.get(agentName, tenantId));
     } catch (error) {
       if (isAppError(error, "UNKNOWN_AGENT")) return `agent "${agentName}" is not configured any more`;
       throw error;

@@ -30,7 +30,7 @@ export interface MemoryServiceDeps {
   /** Null when `memory.embedder` is not configured: kv works, search answers VECTOR_UNSUPPORTED. */
   embedder: Embedder | null;
   /** Looks an agent up to read its `memory_scopes` grant. */
-  agents: { get(name: string): { memory_scopes: readonly MemoryScope[] } };
+  agents: { get(name: string, tenantId: string): { memory_scopes: readonly MemoryScope[] } };
   logger: Logger;
 }
 
@@ -64,8 +64,8 @@ export class MemoryService {
   }
 
   /** The memory scopes an agent may use (its `memory_scopes`). */
-  grantedScopes(agent: string): readonly MemoryScope[] {
-    return this.deps.agents.get(agent).memory_scopes;
+  grantedScopes(agent: string, tenantId: string): readonly MemoryScope[] {
+    return this.deps.agents.get(agent, tenantId).memory_scopes;
   }
 
   async get(ref: MemoryScopeRef, key: string): Promise<MemoryEntry | null> {

@@ -33,6 +33,6 @@ function asError(error: unknown): AppError {
 function cancelUnfinished(runs: RunService, started: readonly (Awaited<ReturnType<RunService["startRun"]>>["run"] | AppError)[]): void {
   for (const run of started) {
     if (run instanceof AppError) continue;
-    runs.cancelByAgentId(run.agent_id).catch(() => undefined);
+    runs.cancelByAgentId(run.tenant_id, run.agent_id).catch(() => undefined);
   }
 }

@@ -1,7 +1,7 @@
 import { AppError, effectiveMaxIterations, mergeSampling } from "../domain/index.ts";
 import type { Agent, Run, RunOutcome, StoredEvent } from "../domain/index.ts";
 import { replayTranscript, runLoop } from "../loop/index.ts";
-import type { LoopInput } from "../loop/index.ts";
+import type { EventSink, LoopInput } from "../loop/index.ts";
 import { priceUsage } from "./price-usage.ts";
 import { RunEventWriter } from "./run-event-writer.ts";
 import type { RunService } from "./run-service.ts";
@@ -39,9 +39,12 @@ export class RunExecutor {
     let outcome: RunOutcome;
     try {
       const events = await this.deps.store.listSessionEvents(run.session_id);
-      const sink = this.writerFor(run, events.filter((event) => event.run_id === run.id).at(-1)?.seq ?? 0);
+      const runEvents = events.filter((event) => event.run_id === run.id);
+      const writer = this.writerFor(run, runEvents.at(-1)?.seq ?? 0);
+      // Token budgets watch the run's model calls and add a `limit` event when one is reached.
+      const sink = await this.runs.budgets.watch({ tenantId: run.tenant_id, userId: run.user_id, runEvents, sink: writer });
       outcome = await this.loop({ run, signal: controller.signal, sink, events });
-      await sink.finish(outcome);
+      await writer.finish(outcome);
     } catch (error) {
       this.deps.logger.error({ err: error, run_id: run.id }, "run failed outside the loop");
       outcome = { status: "failed", stop_reason: null, error: (error as Error).message, usage: run.usage };
@@ -74,7 +77,7 @@ export class RunExecutor {
     });
   }
 
-  private async loop(options: { run: Run; signal: AbortSignal; sink: RunEventWriter; events: StoredEvent[] }): Promise<RunOutcome> {
+  private async loop(options: { run: Run; signal: AbortSignal; sink: EventSink; events: StoredEvent[] }): Promise<RunOutcome> {
     const { run, signal, sink, events } = options;
     let input: LoopInput;
     try {
@@ -82,7 +85,7 @@ export class RunExecutor {
       const resuming = events.some((event) => event.run_id === run.id && event.event.type === "started");
       const transcript = replayTranscript(events, resuming ? { openRun: run.id } : {});
       const done = transcript.iterations.get(run.id) ?? 0;
-      input = this.loopInput({ run, agent: this.deps.agents.get(run.agent), signal, sink, history: transcript.messages, done });
+      input = this.loopInput({ run, agent: this.deps.agents.get(run.agent, run.tenant_id), signal, sink, history: transcript.messages, done });
       if (resuming) input.resume = { pendingToolCalls: transcript.pendingToolCalls };
     } catch (error) {
       // The run cannot start (its agent or model is gone): close its stream with the reason.
@@ -97,7 +100,7 @@ export class RunExecutor {
     run: Run;
     agent: Agent;
     signal: AbortSignal;
-    sink: RunEventWriter;
+    sink: EventSink;
     history: LoopInput["history"];
     done: number;
   }): LoopInput {

@@ -7,6 +7,9 @@ import { resolveCandidates, supportsVision } from "./model-router.ts";
 import type { ContinueSessionRequest, ServiceDeps, StartRunRequest } from "./types.ts";
 import { streamRunEvents } from "./stream-run-events.ts";
 import { RunSecrets } from "./run-secrets.ts";
+import { BudgetService } from "./budget-service.ts";
+import { newRunRecord } from "./new-run-record.ts";
+import { reserveQueueSlot, runAdmission } from "./quota-admission.ts";
 
 /** The tenant every run belongs to until multi-tenant auth arrives. */
 const DEFAULT_TENANT = "default";
@@ -43,15 +46,22 @@ export class RunService {
   readonly pendingCancels = new Set<string>();
   /** Per-run credentials (process memory only), from start until the run ends here. */
   readonly secrets = new RunSecrets();
+  /** Monthly token budgets: run admission, the `limit` events of a run, and /v1/_limits. */
+  readonly budgets: BudgetService;
 
   constructor(deps: ServiceDeps) {
     this.deps = deps;
+    this.budgets = new BudgetService({ store: deps.store.limits });
   }
 
   /** Validates, persists the run with its input and system prompt, then enqueues it. */
   async startRun(request: StartRunRequest): Promise<{ run: Run; session: Session }> {
-    const created = await this.persistRun(request);
-    await this.deps.queue.enqueue({ runId: created.run.id });
+    const slot = reserveQueueSlot(this.deps.queue);
+    const created = await this.persistRun(request).catch((error: unknown) => {
+      slot.release();
+      throw error;
+    });
+    await slot.enqueue({ runId: created.run.id });
     this.deps.metrics.runStarted();
     return created;
   }
@@ -69,58 +79,54 @@ export class RunService {
 
   /** Validates, then writes the session (unless continuing one) and the queued run with its first events. */
   private async persistRun(request: StartRunRequest, lineage?: RunLineage): Promise<{ run: Run; session: Session }> {
-    const agent = this.deps.agents.get(request.agent);
+    const agent = this.deps.agents.get(request.agent, request.tenant_id ?? DEFAULT_TENANT);
     const candidates = this.checkRoute(agent, request.options?.user_tier);
     this.checkVision({ agent, segments: request.segments, candidates });
-    const session = request.session_id === undefined ? null : await this.requireIdleSession(request.session_id);
-    await this.requireFreeAgentId(request.agent_id);
-    const created = session ?? (await this.createSession(request, agent));
+    const tenantId = request.tenant_id ?? DEFAULT_TENANT;
+    const session = request.session_id === undefined ? null : await this.requireIdleSession(tenantId, request.session_id);
+    await this.requireFreeAgentId(tenantId, request.agent_id);
+    // A new session is written in the run's own transaction, so a refused run leaves nothing behind.
+    const created = session ?? this.newSession(request, agent);
+    const record = newRunRecord({ request, session: created, agent: agent.name, lineage });
+    // Budgets and quotas admit top-level runs; a sub-agent runs under its root's admission.
+    const notices = lineage === undefined ? await this.budgets.admit({ tenantId: record.tenant_id, userId: record.user_id }) : [];
     const firstEvents: RunEvent[] = [
       { type: "user_input", segments: request.segments },
       { type: "system_prompt", system_prompt: agent.system_prompt, agent: agent.name },
+      ...notices.map((limit) => ({ type: "limit" as const, limit })),
     ];
-    const run = await this.deps.store.createRun(
-      {
-        id: newId("run"),
-        session_id: created.id,
-        tenant_id: created.tenant_id,
-        agent: agent.name,
-        agent_id: request.agent_id ?? newId("agt"),
-        user_id: request.user_id ?? created.user_id,
-        metadata: request.metadata ?? {},
-        options: request.options ?? {},
-        ...(lineage === undefined ? {} : { lineage }),
-      },
-      firstEvents,
-    );
+    const run = await this.deps.store.createRun(record, firstEvents, runAdmission({ existing: session, created, lineage, settings: this.deps.concurrency }));
     this.secrets.set(run.id, request.credentials);
-    return { run, session: created };
+    return { run, session: session ?? { ...created, created_at: run.created_at } };
   }
 
-  private createSession(request: StartRunRequest, agent: Agent): Promise<Session> {
-    return this.deps.store.createSession({ id: newId("ses"), tenant_id: request.tenant_id ?? DEFAULT_TENANT, agent: agent.name, user_id: request.user_id ?? null });
+  /** A session to create with the run (not written yet). */
+  private newSession(request: StartRunRequest, agent: Agent): Session {
+    return { id: newId("ses"), tenant_id: request.tenant_id ?? DEFAULT_TENANT, agent: agent.name, user_id: request.user_id ?? null, created_at: new Date() };
   }
 
-  /** Starts a run in an existing session; the loop replays the session's history first. */
+  /** Starts a run in an existing session of the request's tenant; the loop replays the session's history first. */
   async continueSession(sessionId: string, request: ContinueSessionRequest): Promise<{ run: Run; session: Session }> {
-    const session = await this.requireSession(sessionId);
+    const session = await this.requireSession(request.tenant_id ?? DEFAULT_TENANT, sessionId);
     return this.startRun({ ...request, agent: session.agent, session_id: sessionId, tenant_id: session.tenant_id });
   }
 
-  async getRun(runId: string): Promise<RunView> {
-    const run = await this.deps.store.getRun(runId);
+  /** A run of the tenant; a run of another tenant is NOT_FOUND exactly like a missing one. */
+  async getRun(tenantId: string, runId: string): Promise<RunView> {
+    const run = await this.deps.store.tenantScoped.getRun(tenantId, runId);
     if (run === null) throw new AppError("NOT_FOUND", `run ${runId} not found`, { details: { field: "run_id" } });
     return { run, live: this.live.has(run.id) };
   }
 
-  async getByAgentId(agentId: string): Promise<RunView> {
-    const run = await this.deps.store.getRunByAgentId(agentId);
+  /** The tenant's newest run holding this handle; another tenant's is NOT_FOUND like a missing one. */
+  async getByAgentId(tenantId: string, agentId: string): Promise<RunView> {
+    const run = await this.deps.store.tenantScoped.getRunByAgentId(tenantId, agentId);
     if (run === null) throw new AppError("NOT_FOUND", `agent ${agentId} not found`, { details: { field: "agent_id" } });
     return { run, live: this.live.has(run.id) };
   }
 
-  async listUserRuns(userId: string, statuses?: Run["status"][]): Promise<RunView[]> {
-    const runs = await this.deps.store.listRuns({ user_id: userId, ...(statuses ? { statuses } : {}) });
+  async listUserRuns(tenantId: string, userId: string, statuses?: Run["status"][]): Promise<RunView[]> {
+    const runs = await this.deps.store.tenantScoped.listRuns(tenantId, { user_id: userId, ...(statuses ? { statuses } : {}) });
     return runs.map((run) => ({ run, live: this.live.has(run.id) }));
   }
 
@@ -129,8 +135,8 @@ export class RunService {
    * recursively). A running run stops at once (its stream ends with `done`, stop_reason
    * `cancelled`); a queued one stops as soon as it is picked up.
    */
-  async cancelByAgentId(agentId: string): Promise<CancelResult> {
-    const { run } = await this.getByAgentId(agentId);
+  async cancelByAgentId(tenantId: string, agentId: string): Promise<CancelResult> {
+    const { run } = await this.getByAgentId(tenantId, agentId);
     const descendants = await this.deps.store.listActiveDescendants(run.id);
     const cancelled = !TERMINAL_STATUSES.has(run.status);
     if (cancelled) this.cancelRun(run.id);
@@ -146,9 +152,9 @@ export class RunService {
   }
 
   /** Replays a run's stored events after `fromSeq`, then follows it live until it ends. */
-  async streamRun(runId: string, fromSeq: number, signal: AbortSignal): Promise<{ run: Run; events: AsyncIterable<StoredEvent> }> {
-    const { run } = await this.getRun(runId);
-    return { run, events: this.followRun(run.id, fromSeq, signal) };
+  async streamRun(request: { tenantId: string; runId: string; fromSeq: number; signal: AbortSignal }): Promise<{ run: Run; events: AsyncIterable<StoredEvent> }> {
+    const { run } = await this.getRun(request.tenantId, request.runId);
+    return { run, events: this.followRun(run.id, request.fromSeq, request.signal) };
   }
 
   /**
@@ -161,7 +167,9 @@ export class RunService {
       if (stored.event.type === "text") finalText += stored.event.text;
       if (stored.event.type === "tool_result") finalText = "";
     }
-    const { run } = await this.getRun(runId);
+    // The caller holds this run already (it just started it), so no tenant check here.
+    const run = await this.deps.store.getRun(runId);
+    if (run === null) throw new AppError("NOT_FOUND", `run ${runId} not found`, { details: { field: "run_id" } });
     return { run, finalText };
   }
 
@@ -171,12 +179,12 @@ export class RunService {
   }
 
   /** Manual compaction (POST /v1/runs/{id}/compact): a finished run gets a marker its session's next run applies. */
-  compactRun(runId: string, reason?: string): Promise<CompactRunResult> {
-    return compactFinishedRun(this.deps, { runId, ...(reason === undefined ? {} : { reason }) });
+  compactRun(tenantId: string, runId: string, reason?: string): Promise<CompactRunResult> {
+    return compactFinishedRun(this.deps, { tenantId, runId, ...(reason === undefined ? {} : { reason }) });
   }
 
-  async transcript(sessionId: string): Promise<{ session: Session; events: StoredEvent[] }> {
-    const session = await this.requireSession(sessionId);
+  async transcript(tenantId: string, sessionId: string): Promise<{ session: Session; events: StoredEvent[] }> {
+    const session = await this.requireSession(tenantId, sessionId);
     return { session, events: await this.deps.store.listSessionEvents(sessionId) };
   }
 
@@ -201,14 +209,15 @@ export class RunService {
     });
   }
 
-  private async requireSession(sessionId: string): Promise<Session> {
-    const session = await this.deps.store.getSession(sessionId);
+  /** A session of the tenant; another tenant's is NOT_FOUND exactly like a missing one. */
+  private async requireSession(tenantId: string, sessionId: string): Promise<Session> {
+    const session = await this.deps.store.tenantScoped.getSession(tenantId, sessionId);
     if (session === null) throw new AppError("NOT_FOUND", `session ${sessionId} not found`, { details: { field: "session_id" } });
     return session;
   }
 
-  private async requireIdleSession(sessionId: string): Promise<Session> {
-    const session = await this.requireSession(sessionId);
+  private async requireIdleSession(tenantId: string, sessionId: string): Promise<Session> {
+    const session = await this.requireSession(tenantId, sessionId);
     const active = await this.deps.store.listActiveRunsInSession(sessionId);
     if (active.length > 0) {
       throw new AppError("SESSION_BUSY", `session ${sessionId} is busy: run ${active[0]?.id} has not finished`);
@@ -216,9 +225,10 @@ export class RunService {
     return session;
   }
 
-  private async requireFreeAgentId(agentId: string | undefined): Promise<void> {
+  /** Caller handles are per tenant: another tenant's run with the same handle neither blocks nor shows. */
+  private async requireFreeAgentId(tenantId: string, agentId: string | undefined): Promise<void> {
     if (agentId === undefined) return;
-    const holder = await this.deps.store.getRunByAgentId(agentId);
+    const holder = await this.deps.store.tenantScoped.getRunByAgentId(tenantId, agentId);
     if (holder !== null && !TERMINAL_STATUSES.has(holder.status)) {
       throw new AppError("AGENT_ID_IN_USE", `agent_id ${agentId} is in use by run ${holder.id}`, { details: { field: "agent_id" } });
     }

@@ -48,7 +48,7 @@ export class SubAgentService implements SubAgentPort {
         `cannot spawn: this run is already ${parent.depth} sub-agents deep and the depth cap is ${MAX_SPAWN_DEPTH}; do this work yourself instead of delegating it`,
       );
     }
-    const limit = this.deps.agents.get(parent.agent).max_concurrent_children;
+    const limit = this.deps.agents.get(parent.agent, parent.tenant_id).max_concurrent_children;
     return mapLimited(request.children, limit, (child, index) => this.runChild({ parent, request, child, index }));
   }
 
@@ -58,7 +58,7 @@ export class SubAgentService implements SubAgentPort {
     const failed = (error: string): ChildOutcome => ({ ok: false, output: "", error, agent_id: agentId, run_id: null });
     if (job.request.signal.aborted) return failed("cancelled: the parent run was cancelled before this sub-agent started");
     try {
-      const run = (await this.deps.store.getRunByAgentId(agentId)) ?? (await this.startChild(job, agentId));
+      const run = (await this.deps.store.tenantScoped.getRunByAgentId(job.parent.tenant_id, agentId)) ?? (await this.startChild(job, agentId));
       return outcomeOf(await this.follow(run, job.request.signal));
     } catch (error) {
       if (isAppError(error, "UNKNOWN_AGENT")) return failed(`agent "${job.child.name}" does not exist; spawn an agent this runtime configures`);
@@ -90,7 +90,7 @@ export class SubAgentService implements SubAgentPort {
    */
   private async follow(run: Run, signal: AbortSignal): Promise<RunResult> {
     const onAbort = (): void => {
-      this.runs.cancelByAgentId(run.agent_id).catch((error: unknown) => this.deps.logger.warn({ err: error, run_id: run.id }, "sub-agent cancel failed"));
+      this.runs.cancelByAgentId(run.tenant_id, run.agent_id).catch((error: unknown) => this.deps.logger.warn({ err: error, run_id: run.id }, "sub-agent cancel failed"));
     };
     signal.addEventListener("abort", onAbort, { once: true });
     try {

@@ -52,6 +52,8 @@ export interface ServiceDeps {
   contextPlugins?: { redact?: RedactOptions };
   /** Tool-use hooks: the registry and each run's hook chain; absent = no hooks. */
   hooks?: HookService;
+  /** Per-user/per-tenant concurrency quotas and the queue bound (`concurrency:`); absent = unlimited. */
+  concurrency?: Config["concurrency"];
 }
 
 /** A request to start a run, already validated by a transport. */

@@ -1,6 +1,8 @@
 /**
  * The channel store port: declared channels, their messages (numbered per partition) and the
- * subscribers' cursors. A partition is (channel, scope, scope_id); the scope is the channel's.
+ * subscribers' cursors. Everything is per tenant: a channel is (tenant, name), a partition is
+ * (tenant, channel, scope, scope_id); the scope is the channel's. Another tenant's channel of the
+ * same name is invisible.
  */
 
 import type { ChannelScope, ChannelSource } from "../domain/index.ts";
@@ -30,6 +32,7 @@ export interface ChannelWithStats extends StoredChannel {
 
 /** One partition of a channel. */
 export interface ChannelPartition {
+  tenant_id: string;
   channel: string;
   scope: ChannelScope;
   scope_id: string;
@@ -63,16 +66,16 @@ export interface PublishOptions {
 }
 
 export interface ChannelStore {
-  /** Inserts a channel; null when the name is taken. */
-  insertChannel(channel: NewChannel): Promise<ChannelWithStats | null>;
-  /** Declares or updates a channel from the config file. */
-  upsertYamlChannel(channel: NewChannel): Promise<void>;
-  /** Every channel with its statistics, or only the named one. */
-  listChannels(name?: string): Promise<ChannelWithStats[]>;
+  /** Inserts a channel in the tenant; null when the tenant has the name already. */
+  insertChannel(tenantId: string, channel: NewChannel): Promise<ChannelWithStats | null>;
+  /** Declares or updates a channel from the config file in the tenant. */
+  upsertYamlChannel(tenantId: string, channel: NewChannel): Promise<void>;
+  /** Every channel of the tenant with its statistics, or only the named one. */
+  listChannels(tenantId: string, name?: string): Promise<ChannelWithStats[]>;
   /** The declaration alone (cheap: no statistics). */
-  getChannel(name: string): Promise<StoredChannel | null>;
-  /** Deletes a runtime channel with its messages and cursors; false when absent or from yaml. */
-  deleteChannel(name: string): Promise<boolean>;
+  getChannel(tenantId: string, name: string): Promise<StoredChannel | null>;
+  /** Deletes a tenant's runtime channel with its messages and cursors; false when absent or from yaml. */
+  deleteChannel(tenantId: string, name: string): Promise<boolean>;
   /** Appends a message; null when the channel does not exist. */
   publish(partition: ChannelPartition, payload: unknown, options: PublishOptions): Promise<PublishedMessage | null>;
   /** Unexpired messages with id > afterId, oldest first. */

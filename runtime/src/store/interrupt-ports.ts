@@ -27,7 +27,8 @@ export interface InterruptStore {
   /** How many of the run's asks are pending now. */
   countPending(runId: string): Promise<number>;
   listForRun(runId: string, filter: InterruptFilter): Promise<{ interrupts: Interrupt[]; total: number }>;
-  listForUser(userId: string, filter: InterruptFilter): Promise<{ interrupts: Interrupt[]; total: number }>;
+  /** A user's inbox within one tenant. */
+  listForUser(tenantId: string, userId: string, filter: InterruptFilter): Promise<{ interrupts: Interrupt[]; total: number }>;
   /** Ends a pending, unexpired ask; null when it is not (someone else settled it, or it expired). */
   settle(interruptId: string, settlement: InterruptSettlement): Promise<Interrupt | null>;
   /** Marks a pending ask past its deadline `expired`; null when it is not one. */

@@ -1,9 +1,11 @@
-import type { Run, RunEvent, RunLineage, RunOptions, RunOutcome, RunStatus, Session, StoredEvent } from "../domain/index.ts";
+import type { Run, RunEvent, RunLineage, RunOptions, RunOutcome, RunStatus, Session, StoredEvent, MemoryBackend, RunQuota } from "../domain/index.ts";
 import type { EvaluationStore } from "./evaluation-ports.ts";
-import type { MemoryBackend } from "../domain/index.ts";
 import type { HookStore } from "./hook-ports.ts";
 import type { ChannelStore } from "./channel-ports.ts";
 import type { InterruptStore } from "./interrupt-ports.ts";
+import type { DefinitionStore } from "./definition-ports.ts";
+import type { LimitStore } from "./limit-ports.ts";
+import type { TokenStore } from "./token-ports.ts";
 
 /**
  * Storage ports the core uses. No driver type leaks through them; every adapter (Postgres via
@@ -28,6 +30,14 @@ export interface NewRun {
   options?: RunOptions;
   /** Set for a sub-agent run; absent = a top-level run (its own root, depth 0). */
   lineage?: RunLineage;
+}
+
+/** What a top-level run's creation is admitted under (RunStore.createRun). */
+export interface RunAdmission {
+  /** A new session to write in the run's transaction; absent = the run continues an existing session. */
+  session?: NewSession;
+  /** Concurrency quotas (0 = unlimited) counting the tenant's/user's queued and running top-level runs. */
+  quota?: RunQuota;
 }
 
 export interface RunFilter {
@@ -62,8 +72,13 @@ export interface UsageFilter {
 export interface RunStore {
   createSession(session: NewSession): Promise<Session>;
   getSession(id: string): Promise<Session | null>;
-  /** Inserts a run with status `queued` together with its first events (seq 1…n), atomically. */
-  createRun(run: NewRun, firstEvents: readonly RunEvent[]): Promise<Run>;
+  /**
+   * Inserts a run with status `queued` together with its first events (seq 1…n), atomically.
+   * With `admission`, the new session (if any) is written in the same transaction, and the
+   * concurrency quotas are checked there, serialized per tenant/user across processes: a run
+   * over quota throws PER_USER_QUOTA_EXHAUSTED / PER_TENANT_QUOTA_EXHAUSTED and writes nothing.
+   */
+  createRun(run: NewRun, firstEvents: readonly RunEvent[], admission?: RunAdmission): Promise<Run>;
   getRun(id: string): Promise<Run | null>;
   /** The newest run carrying this caller handle. */
   getRunByAgentId(agentId: string): Promise<Run | null>;
@@ -98,6 +113,21 @@ export interface RunStore {
   listActiveDescendants(runId: string): Promise<Run[]>;
 }
 
+/**
+ * The one tenant-scoped accessor for runs and sessions (`Store.tenantScoped`). Every caller-facing
+ * read goes through it: each method puts the tenant in the SQL WHERE, so a row of another tenant
+ * reads exactly like a missing one (null, or absent from a list) and no handler needs its own check.
+ * The unscoped RunStore reads stay for the runtime's own work (workers, recovery, lineage).
+ */
+export interface TenantScopedStore {
+  getRun(tenantId: string, runId: string): Promise<Run | null>;
+  /** The tenant's newest run carrying this caller handle (handles are per tenant). */
+  getRunByAgentId(tenantId: string, agentId: string): Promise<Run | null>;
+  getSession(tenantId: string, sessionId: string): Promise<Session | null>;
+  /** The tenant's runs matching the filter, newest first. */
+  listRuns(tenantId: string, filter: RunFilter): Promise<Run[]>;
+}
+
 export interface EventLog {
   /** Appends events with the given seqs in one write; a duplicate (run_id, seq) fails the batch. */
   appendEvents(events: readonly StoredEvent[]): Promise<void>;
@@ -126,4 +156,12 @@ export interface Store extends RunStore, EventLog {
   readonly channels: ChannelStore;
   /** Human-in-the-loop interruptions (the Interruption tool and the interrupts routes). */
   readonly interrupts: InterruptStore;
+  /** The definition substrate: versioned, content-addressed, tenant-scoped definitions of every kind. */
+  readonly definitions: DefinitionStore;
+  /** Runs and sessions as one tenant sees them: every caller-facing by-id read goes through this. */
+  readonly tenantScoped: TenantScopedStore;
+  /** Per-principal bearer tokens (salted hashes only). */
+  readonly tokens: TokenStore;
+  /** Monthly token budgets and their month-to-date usage (/v1/_limits, run admission). */
+  readonly limits: LimitStore;
 }

@@ -174,7 +174,7 @@ describe.each<StoreKind>(["pglite", "postgres"])("channels over HTTP (%s)", (kin
     const started = Date.now();
     const pending = post(`${base}/elsewhere/subscribe`, { wait_ms: 20_000 }).then(readJson);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await runtime.store.channels.publish({ channel: "elsewhere", scope: "global", scope_id: "" }, { from: "replica-2" }, { ttlMs: null, dedupeKey: null });
+    await runtime.store.channels.publish({ tenant_id: "default", channel: "elsewhere", scope: "global", scope_id: "" }, { from: "replica-2" }, { ttlMs: null, dedupeKey: null });
     expect((await pending).messages.map((m: { value: unknown }) => m.value)).toEqual([{ from: "replica-2" }]);
     expect(Date.now() - started).toBeLessThan(3_000);
   });

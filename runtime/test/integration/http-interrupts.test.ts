@@ -270,10 +270,10 @@ describe.each<StoreKind>(["pglite", "postgres"])("Interruption over HTTP+SSE (%s
       const first = context("call-replayed");
       const asking = service.ask(first, { question: "Proceed?", options: [], context: null, timeoutMs: null, priority: "normal" });
       await waitForPending(service);
-      const [row] = (await service.listForRun(runId, ["pending"])).interrupts;
+      const [row] = (await service.listForRun("default", runId, ["pending"])).interrupts;
       // Another process answers: this service's waiter only sees it by re-reading the store.
       const elsewhere = new InterruptService({ store: runtime.store, agents });
-      await elsewhere.resolve({ runId, interruptId: String(row?.interrupt_id), answer: "go ahead", disposition: "answer" });
+      await elsewhere.resolve({ tenantId: "default", runId, interruptId: String(row?.interrupt_id), answer: "go ahead", disposition: "answer" });
       expect(await asking).toEqual({ status: "answered", interrupt_id: row?.interrupt_id, answer: "go ahead" });
       expect(first.emitted).toHaveLength(1);
 
@@ -290,7 +290,7 @@ describe.each<StoreKind>(["pglite", "postgres"])("Interruption over HTTP+SSE (%s
       const service = new InterruptService({ store: runtime.store, agents });
       const asking = service.ask(context("call-to-cancel"), { question: "Wait?", options: [], context: null, timeoutMs: null, priority: "normal" });
       await waitForPending(service);
-      const [row] = (await service.listForRun(runId, ["pending"])).interrupts;
+      const [row] = (await service.listForRun("default", runId, ["pending"])).interrupts;
       expect(await service.cancel(context("call-cancel"), String(row?.interrupt_id))).toEqual({ interrupt_id: row?.interrupt_id });
       expect(await asking).toEqual({ status: "cancelled", interrupt_id: row?.interrupt_id });
       expect(await service.cancel(context("call-cancel-2"), String(row?.interrupt_id))).toEqual({

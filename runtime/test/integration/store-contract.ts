@@ -278,6 +278,22 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       expect(await store.getRunByAgentId("agt_missing")).toBeNull();
     });
 
+    it("reads runs and sessions through the tenant-scoped accessor: another tenant's rows read as missing", async () => {
+      const [tenant, other, userId, agentId] = [newId("ten"), newId("ten"), newId("usr"), newId("agt")];
+      const session = await store.createSession({ id: newId("ses"), tenant_id: tenant, agent: "default", user_id: userId });
+      const base = { session_id: session.id, tenant_id: tenant, agent: "default", agent_id: agentId, user_id: userId, metadata: {} };
+      const run = await store.createRun({ ...base, id: newId("run") }, [{ type: "user_input", segments: [{ role: "user", content: [{ type: "text", text: "hi" }] }] }]);
+      const scoped = store.tenantScoped;
+      expect(await scoped.getRun(tenant, run.id)).toEqual(run);
+      expect(await scoped.getRun(other, run.id)).toBeNull();
+      expect((await scoped.getSession(tenant, session.id))?.id).toBe(session.id);
+      expect(await scoped.getSession(other, session.id)).toBeNull();
+      expect((await scoped.getRunByAgentId(tenant, agentId))?.id).toBe(run.id);
+      expect(await scoped.getRunByAgentId(other, agentId)).toBeNull();
+      expect((await scoped.listRuns(tenant, { user_id: userId })).map((row) => row.id)).toEqual([run.id]);
+      expect(await scoped.listRuns(other, { user_id: userId })).toEqual([]);
+    });
+
     it("records sub-agent lineage and lists a run's unfinished descendants, parents first", async () => {
       const root = await newRun();
       expect(root).toMatchObject({ parent_run_id: null, parent_agent_id: null, root_run_id: root.id, depth: 0 });

@@ -8,6 +8,7 @@ import type { Agent } from "../../src/domain/index.ts";
 import { AgentSpec, silentLogger } from "../../src/domain/index.ts";
 import { createRuntime } from "../../src/main.ts";
 import type { Runtime } from "../../src/main.ts";
+import type { Authenticate } from "../../src/transports/http/index.ts";
 import { createPgliteStore, createPostgresStore } from "../../src/store/index.ts";
 import type { Store } from "../../src/store/index.ts";
 
@@ -86,9 +87,13 @@ export async function isolatedStore(kind: StoreKind): Promise<{ store: Store; di
 }
 
 /** A listening runtime on a random port over an isolated store of `kind`. */
-export async function startTestRuntime(kind: StoreKind, overrides: Partial<Config> = {}): Promise<Runtime & { dispose: () => Promise<void> }> {
+export async function startTestRuntime(
+  kind: StoreKind,
+  overrides: Partial<Config> = {},
+  options: { authenticate?: Authenticate } = {},
+): Promise<Runtime & { dispose: () => Promise<void> }> {
   const { store, dispose } = await isolatedStore(kind);
-  const runtime = await createRuntime(testConfig(overrides), { logger: silentLogger, store });
+  const runtime = await createRuntime(testConfig(overrides), { logger: silentLogger, store, ...options });
   return {
     ...runtime,
     dispose: async () => {

@@ -3,6 +3,7 @@ import { styles } from "../ansi.ts";
 import { configFlags, loadCliConfig } from "../config-flags.ts";
 import { TranscriptPrinter } from "../print-event.ts";
 import { streamRun } from "../stream-run.ts";
+import { bearerFrom, withAuthEnvFile } from "../auth-env.ts";
 import type { StreamOutcome } from "../stream-run.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../types.ts";
 import type { CliDeps, Command, CommandInput } from "../types.ts";
@@ -20,7 +21,8 @@ function stringFlag(input: CommandInput, name: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-async function run(input: CommandInput): Promise<number> {
+async function run(given: CommandInput): Promise<number> {
+  const input = { ...given, deps: withAuthEnvFile(given.deps, given.values).deps };
   const { deps } = input;
   const [agent = "", prompt = ""] = input.positionals;
   const target = resolveTarget(input);
@@ -52,6 +54,7 @@ function send(options: { context: RunContext; baseUrl: string }): Promise<Stream
     agent: context.agent,
     prompt: context.prompt,
     session: context.session,
+    token: bearerFrom(context.deps.env),
     onEvent: (event, data) => (context.printer.handle(event, data) === "running" ? "continue" : "stop"),
   });
 }
@@ -84,6 +87,7 @@ function finish(options: { context: RunContext; outcome: StreamOutcome }): numbe
   printer.endLine();
   if (outcome.kind === "http-error") {
     deps.stderr(`${cross} ${outcome.code}: ${outcome.error}\n`);
+    if (outcome.status === 401) deps.stderr("  the server requires a token: set LOOMCYCLE_AUTH_TOKEN (or put it in auth.env beside loomcycle.yaml)\n");
     return outcome.status === 400 ? EXIT_USAGE : EXIT_FAILURE;
   }
   if (printer.progress === "done") return EXIT_OK;

@@ -1,10 +1,11 @@
 import { agentSummary, storeKind } from "../describe-config.ts";
 import { CONFIG_FLAGS, configFlags, loadCliConfig } from "../config-flags.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../types.ts";
+import { withAuthEnvFile } from "../auth-env.ts";
 import type { Command, CommandInput } from "../types.ts";
 
 async function serve(input: CommandInput): Promise<number> {
-  const { deps } = input;
+  const { deps } = withAuthEnvFile(input.deps, input.values);
   const config = loadCliConfig({ deps, flags: configFlags(input.values) });
   if (config === null) return EXIT_USAGE;
   let runtime: Awaited<ReturnType<typeof deps.startRuntime>>;
@@ -26,7 +27,10 @@ export const serveCommand: Command = {
   name: "serve",
   summary: "Run the runtime server: HTTP+SSE API, agent loop and store (the default command)",
   synopsis: "serve [flags]",
-  details: 'Then, in another shell: loomcycle run default "hello"',
+  details:
+    'Then, in another shell: loomcycle run default "hello"\n' +
+    "Loads LOOMCYCLE_AUTH_TOKEN from auth.env beside the config file (written by `loomcycle init --with-token`); the environment wins. " +
+    "With no token of any kind it serves in open mode, on a loopback address only.",
   flags: CONFIG_FLAGS,
   positionals: { min: 0, max: 0 },
   run: serve,

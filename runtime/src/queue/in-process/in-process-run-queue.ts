@@ -1,4 +1,14 @@
-import type { RunJob, RunJobHandler, RunQueue } from "../ports.ts";
+import type { QueueSlot, RunJob, RunJobHandler, RunQueue } from "../ports.ts";
+
+/** Options of the embedded queue. */
+export interface InProcessRunQueueOptions {
+  onError: (error: unknown, job: RunJob) => void;
+  /**
+   * How many runs may wait for a worker (`max_queue_depth`); 0 = unlimited. Only admission
+   * (`reserve`) is bounded: runs already persisted (recovery, resumes) are always enqueued.
+   */
+  maxWaiting?: number;
+}
 
 /**
  * The embedded queue: a FIFO in memory, drained by up to `concurrency` handlers at once.
@@ -10,10 +20,14 @@ export class InProcessRunQueue implements RunQueue {
   private handler: RunJobHandler | null = null;
   private concurrency = 1;
   private closed = false;
+  /** Places held by runs being persisted: they count as waiting until enqueued or released. */
+  private reserved = 0;
   private readonly onError: (error: unknown, job: RunJob) => void;
+  private readonly maxWaiting: number;
 
-  constructor(options: { onError: (error: unknown, job: RunJob) => void }) {
+  constructor(options: InProcessRunQueueOptions) {
     this.onError = options.onError;
+    this.maxWaiting = options.maxWaiting ?? 0;
   }
 
   enqueue(job: RunJob): Promise<void> {
@@ -21,6 +35,31 @@ export class InProcessRunQueue implements RunQueue {
     this.waiting.push(job);
     this.drain();
     return Promise.resolve();
+  }
+
+  /**
+   * A place for one more run, or null when `maxWaiting` runs already wait. Free workers count
+   * as room: a run that will start at once never waits. Synchronous, so concurrent admissions
+   * cannot both take the last place.
+   */
+  reserve(): QueueSlot | null {
+    if (this.maxWaiting > 0) {
+      const freeWorkers = Math.max(0, this.concurrency - this.running.size);
+      if (this.waiting.length + this.reserved >= this.maxWaiting + freeWorkers) return null;
+    }
+    this.reserved++;
+    let held = true;
+    const release = (): void => {
+      if (held) this.reserved--;
+      held = false;
+    };
+    return {
+      enqueue: (job) => {
+        release();
+        return this.enqueue(job);
+      },
+      release,
+    };
   }
 
   consume(handler: RunJobHandler, options: { concurrency: number }): void {

@@ -31,6 +31,7 @@ const EVENT_TYPE_SET: Record<RunEventType, true> = {
   channel_delivery: true,
   interruption_pending: true,
   interruption_notify: true,
+  limit: true,
   done: true,
   error: true,
 };

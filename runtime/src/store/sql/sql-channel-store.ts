@@ -66,7 +66,7 @@ function mapStatsRow(row: ChannelStatsRow): ChannelWithStats {
 }
 
 function partitionParams(partition: ChannelPartition): unknown[] {
-  return [partition.channel, partition.scope, partition.scope_id];
+  return [partition.tenant_id, partition.channel, partition.scope, partition.scope_id];
 }
 
 function cursorParams(key: CursorKey): unknown[] {
@@ -84,35 +84,35 @@ export class SqlChannelStore implements ChannelStore {
     this.client = client;
   }
 
-  async insertChannel(channel: NewChannel): Promise<ChannelWithStats | null> {
-    const params = [channel.name, channel.description, channel.scope, channel.default_ttl_ms, channel.max_messages, "runtime"];
+  async insertChannel(tenantId: string, channel: NewChannel): Promise<ChannelWithStats | null> {
+    const params = [tenantId, channel.name, channel.description, channel.scope, channel.default_ttl_ms, channel.max_messages, "runtime"];
     const rows = await this.client.query<ChannelRow>(loadSql("channel_insert"), params);
     const row = rows[0];
     return row === undefined ? null : mapStatsRow({ ...row, message_count: 0, oldest_visible_at: null, newest_visible_at: null });
   }
 
-  async upsertYamlChannel(channel: NewChannel): Promise<void> {
-    const params = [channel.name, channel.description, channel.scope, channel.default_ttl_ms, channel.max_messages];
+  async upsertYamlChannel(tenantId: string, channel: NewChannel): Promise<void> {
+    const params = [tenantId, channel.name, channel.description, channel.scope, channel.default_ttl_ms, channel.max_messages];
     await this.client.query(loadSql("channel_upsert_yaml"), params);
   }
 
-  async listChannels(name?: string): Promise<ChannelWithStats[]> {
-    const rows = await this.client.query<ChannelStatsRow>(loadSql("channel_list"), [name ?? null]);
+  async listChannels(tenantId: string, name?: string): Promise<ChannelWithStats[]> {
+    const rows = await this.client.query<ChannelStatsRow>(loadSql("channel_list"), [tenantId, name ?? null]);
     return rows.map(mapStatsRow);
   }
 
-  async getChannel(name: string): Promise<StoredChannel | null> {
-    const rows = await this.client.query<ChannelRow>(loadSql("channel_select"), [name]);
+  async getChannel(tenantId: string, name: string): Promise<StoredChannel | null> {
+    const rows = await this.client.query<ChannelRow>(loadSql("channel_select"), [tenantId, name]);
     return rows[0] === undefined ? null : mapChannelRow(rows[0]);
   }
 
-  async deleteChannel(name: string): Promise<boolean> {
-    const rows = await this.client.query(loadSql("channel_delete"), [name]);
+  async deleteChannel(tenantId: string, name: string): Promise<boolean> {
+    const rows = await this.client.query(loadSql("channel_delete"), [tenantId, name]);
     return rows.length > 0;
   }
 
   async publish(partition: ChannelPartition, payload: unknown, options: PublishOptions): Promise<PublishedMessage | null> {
-    const params = [partition.channel, partition.scope_id, JSON.stringify(payload), options.ttlMs, options.dedupeKey];
+    const params = [partition.tenant_id, partition.channel, partition.scope_id, JSON.stringify(payload), options.ttlMs, options.dedupeKey];
     const rows = await this.client.query<PublishRow>(loadSql("channel_publish"), params);
     const row = rows[0];
     if (row === undefined) return null;

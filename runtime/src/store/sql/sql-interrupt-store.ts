@@ -84,8 +84,8 @@ export class SqlInterruptStore implements InterruptStore {
     return this.list("interrupt_list_for_run", [runId, filter.statuses ?? null, filter.limit]);
   }
 
-  listForUser(userId: string, filter: InterruptFilter): Promise<{ interrupts: Interrupt[]; total: number }> {
-    return this.list("interrupt_list_for_user", [userId, filter.statuses ?? null, filter.limit]);
+  listForUser(tenantId: string, userId: string, filter: InterruptFilter): Promise<{ interrupts: Interrupt[]; total: number }> {
+    return this.list("interrupt_list_for_user", [tenantId, userId, filter.statuses ?? null, filter.limit]);
   }
 
   settle(interruptId: string, settlement: InterruptSettlement): Promise<Interrupt | null> {

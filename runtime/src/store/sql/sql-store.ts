@@ -1,6 +1,6 @@
 import { AppError, isAppError } from "../../domain/index.ts";
-import type { Run, RunEvent, RunOutcome, Session, StoredEvent } from "../../domain/index.ts";
-import type { NewRun, NewSession, RunFilter, Store, UsageFilter, UsageRow } from "../ports.ts";
+import type { Run, RunEvent, RunOutcome, Session, StoredEvent, MemoryBackend } from "../../domain/index.ts";
+import type { NewRun, NewSession, RunFilter, Store, UsageFilter, UsageRow, RunAdmission, TenantScopedStore } from "../ports.ts";
 import { mapUsageRow } from "./map-usage-row.ts";
 import { eventColumns } from "./event-columns.ts";
 import { loadSql } from "./load-sql.ts";
@@ -19,8 +19,15 @@ import type { ChannelStore } from "../channel-ports.ts";
 import { SqlChannelStore } from "./sql-channel-store.ts";
 import type { InterruptStore } from "../interrupt-ports.ts";
 import { SqlInterruptStore } from "./sql-interrupt-store.ts";
-import type { MemoryBackend } from "../../domain/index.ts";
 import { SqlMemoryStore } from "./sql-memory-store.ts";
+import type { LimitStore } from "../limit-ports.ts";
+import { SqlLimitStore } from "./sql-limit-store.ts";
+import { admitRun, insertRunParams } from "./sql-run-admission.ts";
+import type { DefinitionStore } from "../definition-ports.ts";
+import { SqlDefinitionStore } from "./sql-definition-store.ts";
+import { SqlTenantStore } from "./sql-tenant-store.ts";
+import type { TokenStore } from "../token-ports.ts";
+import { SqlTokenStore } from "./sql-token-store.ts";
 
 /** listRuns without a limit returns at most this many runs: one page of the runs API. */
 const DEFAULT_LIST_LIMIT = 100;
@@ -54,6 +61,10 @@ export class SqlStore implements Store {
   readonly channels: ChannelStore;
   readonly interrupts: InterruptStore;
   readonly memory: MemoryBackend;
+  readonly limits: LimitStore;
+  readonly definitions: DefinitionStore;
+  readonly tenantScoped: TenantScopedStore;
+  readonly tokens: TokenStore;
   private readonly client: SqlClient;
 
   constructor(options: SqlStoreOptions) {
@@ -64,6 +75,10 @@ export class SqlStore implements Store {
     this.channels = new SqlChannelStore(options.client);
     this.interrupts = new SqlInterruptStore(options.client);
     this.memory = new SqlMemoryStore(options.client);
+    this.limits = new SqlLimitStore(options.client);
+    this.definitions = new SqlDefinitionStore(options.client);
+    this.tenantScoped = new SqlTenantStore(options.client);
+    this.tokens = new SqlTokenStore(options.client);
   }
 
   async createSession(session: NewSession): Promise<Session> {
@@ -77,12 +92,9 @@ export class SqlStore implements Store {
     return rows[0] === undefined ? null : mapSessionRow(rows[0]);
   }
 
-  async createRun(run: NewRun, firstEvents: readonly RunEvent[]): Promise<Run> {
-    const tsMs = Date.now();
-    const events = firstEvents.map((event, index) => ({ run_id: run.id, session_id: run.session_id, seq: index + 1, ts_ms: tsMs, event }));
-    const identity = [run.id, run.session_id, run.tenant_id, run.agent, run.agent_id, run.user_id, JSON.stringify(run.metadata)];
-    const lineage = [run.lineage?.parent_run_id ?? null, run.lineage?.parent_agent_id ?? null, run.lineage?.root_run_id ?? null, run.lineage?.depth ?? 0];
-    const params = [...identity, ...eventColumns(events), JSON.stringify(run.options ?? {}), ...lineage];
+  async createRun(run: NewRun, firstEvents: readonly RunEvent[], admission?: RunAdmission): Promise<Run> {
+    const params = insertRunParams(run, firstEvents);
+    if (admission !== undefined) return this.client.transaction((tx) => admitRun(tx, { tenantId: run.tenant_id, userId: run.user_id, insertRunParams: params, admission }));
     const rows = await this.client.query<RunRow>(loadSql("insert_run"), params);
     return mapRunRow(onlyRow(rows, "insert_run"));
   }

@@ -4,7 +4,7 @@ import { HELP_TOPICS, helpIndex, searchHelp } from "./context/help-corpus.ts";
 /** What the Context tool may look up beyond the ToolContext. */
 export interface ContextToolOptions {
   /** The calling agent's `skills:` patterns, reported by op=self (absent = not reported). */
-  skillPatterns?: (agent: string) => readonly string[] | undefined;
+  skillPatterns?: (agent: string, tenantId: string) => readonly string[] | undefined;
 }
 
 const OPS = ["self", "compact", "help"] as const;
@@ -27,7 +27,7 @@ function self(context: ToolContext, options: ContextToolOptions): ToolResult {
     tools: context.tools,
     volumes: context.policy.volumes.map((volume) => ({ name: volume.name, root: volume.root, read_only: volume.readOnly })),
     allowed_hosts: context.policy.allowedHosts,
-    ...(options.skillPatterns ? { skills: options.skillPatterns(context.agent) ?? [] } : {}),
+    ...(options.skillPatterns ? { skills: options.skillPatterns(context.agent, context.tenantId) ?? [] } : {}),
   };
   return ok(JSON.stringify(report));
 }

@@ -13,7 +13,10 @@ import { registerBatchRoutes } from "./routes/runs-batch.ts";
 import { registerRunRoutes } from "./routes/runs.ts";
 import { registerSessionRoutes } from "./routes/sessions.ts";
 import { registerUsageRoutes } from "./routes/usage.ts";
-import { installPrincipal } from "./principal.ts";
+import { registerDefinitionRoutes } from "./routes/definitions.ts";
+import { installAuth } from "./auth.ts";
+import { setRetryAfter } from "./retry-after.ts";
+import { registerLimitRoutes } from "./routes/limits.ts";
 import type { HttpAppOptions } from "./types.ts";
 
 /**
@@ -29,9 +32,10 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     const mapped = toHttpError(error);
     if (mapped.internal) options.logger.error({ err: error, method: request.method, url: request.url }, "request failed");
     if (reply.sent || reply.raw.headersSent) return;
+    setRetryAfter(reply, error);
     void reply.code(mapped.status).send(mapped.body);
   });
-  installPrincipal(app, options.authenticate);
+  installAuth(app, options);
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ code: "not_found", error: `no route ${request.method} ${request.url}` });
   });
@@ -42,11 +46,13 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   registerSessionRoutes(app, options);
   registerAgentRoutes(app, options);
   registerUsageRoutes(app, options);
+  registerLimitRoutes(app, options);
   registerResolverRoutes(app, options);
   registerEvaluationRoutes(app, options);
   registerHookRoutes(app, options);
   if (options.channels) registerChannelRoutes(app, options.channels);
   if (options.memory) registerMemoryRoutes(app, options.memory);
   registerInterruptRoutes(app, options);
+  if (options.definitions) registerDefinitionRoutes(app, options.definitions);
   return app;
 }

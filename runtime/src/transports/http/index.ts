@@ -4,4 +4,6 @@
  */
 export { buildHttpApp } from "./app.ts";
 export type { HttpAppOptions } from "./types.ts";
+export type { Authenticate } from "./principal.ts";
+export { servedRoutes } from "./principal.ts";
 export type { ErrorResponse, RunResultResponse, RunStatusResponse, TranscriptResponse } from "./contract.ts";

@@ -3,12 +3,15 @@ import type { RunCredentials, RunOptions } from "../../domain/index.ts";
 import type { ContinueRequest } from "./contract.ts";
 import { inputSegments, unsupportedField } from "./contract.ts";
 
-/** The service-level input of a run request, after the `prompt` sugar and the not-yet fields are checked. */
+/**
+ * The service-level input of a run request, after the `prompt` sugar and the not-yet fields are
+ * checked. The body's `tenant_id` is accepted on the wire but never used: the tenant (and for
+ * token principals the user) comes from the principal (tenant-scope.ts runOwner).
+ */
 export function runInput(body: ContinueRequest): {
   segments: NonNullable<ReturnType<typeof inputSegments>>;
   user_id?: string;
   agent_id?: string;
-  tenant_id?: string;
   metadata?: Record<string, unknown>;
   options?: RunOptions;
   credentials?: RunCredentials;
@@ -25,7 +28,6 @@ export function runInput(body: ContinueRequest): {
     segments,
     ...(body.user_id ? { user_id: body.user_id } : {}),
     ...(body.agent_id ? { agent_id: body.agent_id } : {}),
-    ...(body.tenant_id ? { tenant_id: body.tenant_id } : {}),
     ...(body.metadata ? { metadata: body.metadata } : {}),
     ...runOptions(body),
     ...runCredentials(body),

@@ -1,16 +1,13 @@
 import type { Authenticate } from "./principal.ts";
-import type { AgentCatalog, ProviderProbe, RunService, UsageService } from "../../service/index.ts";
+import type { AgentCatalog, ProviderProbe, RunService, UsageService, EvaluationService, HookService, ChannelService, InterruptService, MemoryService, DefinitionService, AuthService } from "../../service/index.ts";
 import type { Logger } from "../../domain/index.ts";
-import type { EvaluationService } from "../../service/index.ts";
-import type { HookService } from "../../service/index.ts";
-import type { ChannelService } from "../../service/index.ts";
-import type { InterruptService } from "../../service/index.ts";
-import type { MemoryService } from "../../service/index.ts";
 
 /** What the HTTP transport is built from: the services, limits, and health/metrics hooks. */
 export interface HttpAppOptions {
   /** Resolves each request's principal (bearer auth); absent = open mode, every caller an admin of the default tenant. */
   authenticate?: Authenticate;
+  /** Bearer auth and operator tokens (/v1/_me, /v1/_operatortokendef); also the authenticator when `authenticate` is absent. */
+  auth?: AuthService;
   runs: RunService;
   agents: AgentCatalog;
   usage: UsageService;
@@ -24,6 +21,8 @@ export interface HttpAppOptions {
   interrupts: InterruptService;
   /** Memory admin (/v1/_memory…); absent = the routes are not served. */
   memory?: MemoryService;
+  /** The definition substrate (/v1/_<kind>def); absent = the routes are not served. */
+  definitions?: DefinitionService;
   /** The provider availability matrix behind /v1/_resolver. */
   resolver: Pick<ProviderProbe, "snapshot" | "probeAll">;
   logger: Logger;

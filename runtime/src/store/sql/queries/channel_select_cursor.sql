@@ -1,4 +1,4 @@
 -- A subscriber's committed position in a partition (no row = it has consumed nothing).
--- $1 text: channel; $2 text: scope; $3 text: scope_id; $4 text: subscriber.
+-- $1 text: tenant_id; $2 text: channel; $3 text: scope; $4 text: scope_id; $5 text: subscriber.
 select position from channel_cursors
-where channel = $1::text and scope = $2::text and scope_id = $3::text and subscriber = $4::text
+where tenant_id = $1::text and channel = $2::text and scope = $3::text and scope_id = $4::text and subscriber = $5::text

@@ -20,10 +20,11 @@ export interface ChannelGrants {
  * thrown as AppErrors whose messages the tool hands to the model.
  */
 export interface ChannelPort {
-  grantsFor(agent: string): ChannelGrants;
+  grantsFor(agent: string, tenantId: string): ChannelGrants;
   /** The channel's scope (NOT_FOUND naming the declared channels when it does not exist). */
-  scopeOf(name: string): Promise<ChannelScope>;
-  list(): Promise<ChannelDescriptor[]>;
+  scopeOf(tenantId: string, name: string): Promise<ChannelScope>;
+  /** The tenant's channels. */
+  list(tenantId: string): Promise<ChannelDescriptor[]>;
   publish(request: ChannelPublishRequest): Promise<ChannelPublished>;
   subscribe(request: ChannelSubscribeRequest): Promise<ChannelDelivery>;
   peek(request: ChannelReadRequest): Promise<ChannelDelivery>;

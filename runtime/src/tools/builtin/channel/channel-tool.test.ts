@@ -24,7 +24,7 @@ function fakePort(grants: ChannelGrants): ChannelPort & { calls: unknown[] } {
   return {
     calls,
     grantsFor: () => grants,
-    scopeOf: (name) => Promise.resolve(find(name).scope),
+    scopeOf: (_tenantId, name) => Promise.resolve(find(name).scope),
     list: () => Promise.resolve(channels),
     publish: (request) => {
       calls.push(request);
@@ -72,15 +72,16 @@ describe("Channel tool", () => {
     const context = toolContext({ agent: "writer", userId: "u-1" });
     const result = await createChannelTool(port).execute({ op: "publish", channel: "inbox", value: { a: 1 }, ttl: "1m" }, context);
     expect(JSON.parse(result.text)).toEqual({ msg_id: 7, channel: "inbox", created_at: "t", dropped_oldest: 1 });
-    expect(port.calls).toEqual([{ channel: "inbox", scopeId: "u-1", payload: { a: 1 }, ttlMs: 60_000, dedupeKey: "run_test:toolu_test" }]);
+    expect(port.calls).toEqual([{ tenantId: "default", channel: "inbox", scopeId: "u-1", payload: { a: 1 }, ttlMs: 60_000, dedupeKey: "run_test:toolu_test" }]);
     expect(context.emitted).toEqual([
       {
         type: "channel_publish",
         channel: { channel: "inbox", message_id: 7, scope: "user", scope_id: "u-1", payload_bytes: 7, payload_preview: '{"a":1}', dropped_oldest: 1, cursor: "cur_7" },
       },
     ]);
-    await createChannelTool(port).execute({ op: "publish", channel: "notes", value: 1 }, toolContext({ agent: "writer", callId: "toolu_2" }));
-    expect(port.calls[1]).toMatchObject({ channel: "notes", scopeId: "writer" });
+    await createChannelTool(port).execute({ op: "publish", channel: "notes", value: 1 }, toolContext({ agent: "writer", callId: "toolu_2", tenantId: "acme" }));
+    // The run's tenant keys the partition: the model never names a tenant.
+    expect(port.calls[1]).toMatchObject({ tenantId: "acme", channel: "notes", scopeId: "writer" });
     // The same call executed again (a resumed run) publishes nothing new and emits no second event.
     const again = await createChannelTool(port).execute({ op: "publish", channel: "inbox", value: { a: 1 } }, context);
     expect(JSON.parse(again.text)).toMatchObject({ msg_id: 7 });

@@ -65,7 +65,7 @@ async function publish(input: OpInput<"publish">, ops: OpContext): Promise<ToolR
   const value = input.value;
   // A resumed run re-executes a call with the same id: the dedupe key makes that publish once.
   const dedupeKey = `${ops.context.runId}:${ops.context.callId}`;
-  const published = await ops.port.publish({ channel: input.channel, scopeId, payload: value, dedupeKey, ...(ttlMs === null ? {} : { ttlMs }) });
+  const published = await ops.port.publish({ tenantId: ops.context.tenantId, channel: input.channel, scopeId, payload: value, dedupeKey, ...(ttlMs === null ? {} : { ttlMs }) });
   if (!published.duplicate) ops.context.emit({ type: "channel_publish", channel: publishInfo(published, value) });
   return succeed(JSON.stringify({ msg_id: published.msg_id, channel: published.channel, created_at: published.created_at, dropped_oldest: published.dropped_oldest }));
 }
@@ -91,13 +91,13 @@ async function peek(input: OpInput<"peek">, ops: OpContext): Promise<ToolResult>
 async function ack(input: OpInput<"ack">, ops: OpContext): Promise<ToolResult> {
   const scopeId = await partitionFor(input.channel, "subscribe", ops);
   if (isRefusal(scopeId)) return scopeId;
-  await ops.port.ack({ channel: input.channel, scopeId, subscriber: ops.context.agent, cursor: input.cursor });
+  await ops.port.ack({ tenantId: ops.context.tenantId, channel: input.channel, scopeId, subscriber: ops.context.agent, cursor: input.cursor });
   return succeed(JSON.stringify({ ok: true, cursor: input.cursor }));
 }
 
 async function listChannels(ops: OpContext): Promise<ToolResult> {
-  const grants = ops.port.grantsFor(ops.context.agent);
-  const channels = (await ops.port.list()).flatMap((channel) => {
+  const grants = ops.port.grantsFor(ops.context.agent, ops.context.tenantId);
+  const channels = (await ops.port.list(ops.context.tenantId)).flatMap((channel) => {
     const access = { publish: mayUse(grants, "publish", channel.name), subscribe: mayUse(grants, "subscribe", channel.name) };
     return access.publish || access.subscribe ? [{ name: channel.name, description: channel.description, scope: channel.scope, ...access }] : [];
   });
@@ -107,9 +107,9 @@ async function listChannels(ops: OpContext): Promise<ToolResult> {
 /** Checks the ACL, then derives the scope id of the run's partition; a refusal when either fails. */
 async function partitionFor(channel: string, access: ChannelAccess, ops: OpContext): Promise<string | ToolResult> {
   const { context } = ops;
-  const refusal = aclRefusal({ grants: ops.port.grantsFor(context.agent), access, channel, agent: context.agent });
+  const refusal = aclRefusal({ grants: ops.port.grantsFor(context.agent, context.tenantId), access, channel, agent: context.agent });
   if (refusal !== null) return refuse(refusal);
-  return scopeIdFor(await ops.port.scopeOf(channel), channel, context);
+  return scopeIdFor(await ops.port.scopeOf(context.tenantId, channel), channel, context);
 }
 
 function scopeIdFor(scope: ChannelScope, channel: string, context: ToolContext): string | ToolResult {
@@ -123,8 +123,9 @@ function readRequest(
   input: { channel: string; from_cursor?: string | undefined; max_messages?: number | undefined },
   scopeId: string,
   context: ToolContext,
-): { channel: string; scopeId: string; subscriber: string; fromCursor?: string; maxMessages?: number } {
+): { tenantId: string; channel: string; scopeId: string; subscriber: string; fromCursor?: string; maxMessages?: number } {
   return {
+    tenantId: context.tenantId,
     channel: input.channel,
     scopeId,
     subscriber: context.agent,

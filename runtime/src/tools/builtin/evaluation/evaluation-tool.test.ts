@@ -92,7 +92,7 @@ describe("Evaluation submit", () => {
       is_error: true,
       text: 'Evaluation: agent "descendants" may not evaluate other runs: submit_descendants is not supported yet (sub-agent lineage is not built), so it does not cover this run; add submit_any to its evaluation_scopes',
     });
-    expect((await service.listFromApi(other, 10)).total).toBe(0);
+    expect((await service.listFromApi("default", other, 10)).total).toBe(0);
   });
 
   it("refuses an unknown run, and a run of another tenant as unknown", async () => {
@@ -124,8 +124,8 @@ describe("Evaluation submit", () => {
 describe("Evaluation get and list_for_run", () => {
   it("reads the own run's evaluations without any grant, newest first with the total", async () => {
     const own = await newRun();
-    await service.submitFromApi(own, { score: 0.1, dimensions: {} });
-    await service.submitFromApi(own, { score: 0.9, dimensions: {} });
+    await service.submitFromApi("default", own, { score: 0.1, dimensions: {} });
+    await service.submitFromApi("default", own, { score: 0.9, dimensions: {} });
     const page = json(await call("none", own, { op: "list_for_run", run_id: own, limit: 1 }));
     expect(page["total"]).toBe(2);
     expect(page["evaluations"]).toEqual([expect.objectContaining({ score: 0.9, emitter_role: "api", emitter_run_id: null })]);
@@ -135,7 +135,7 @@ describe("Evaluation get and list_for_run", () => {
 
   it("needs read_any for another run's evaluations", async () => {
     const [own, other] = [await newRun(), await newRun()];
-    const evaluation = await service.submitFromApi(other, { score: 0.5, dimensions: {} });
+    const evaluation = await service.submitFromApi("default", other, { score: 0.5, dimensions: {} });
     const denied = `Evaluation: agent "any" may read only its own run's evaluations; add read_any to its evaluation_scopes to read run ${other}'s`;
     expect(await call("any", own, { op: "list_for_run", run_id: other })).toEqual({ is_error: true, text: denied });
     expect(await call("any", own, { op: "get", eval_id: evaluation.eval_id })).toEqual({ is_error: true, text: denied });

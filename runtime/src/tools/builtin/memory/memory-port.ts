@@ -14,7 +14,7 @@ import type {
  */
 export interface MemoryPort {
   /** The agent's `memory_scopes`; throws UNKNOWN_AGENT for an agent the runtime does not know. */
-  grantedScopes(agent: string): readonly MemoryScope[];
+  grantedScopes(agent: string, tenantId: string): readonly MemoryScope[];
   get(ref: MemoryScopeRef, key: string): Promise<MemoryEntry | null>;
   set(request: MemorySetRequest): Promise<MemorySetResult>;
   delete(ref: MemoryScopeRef, key: string): Promise<boolean>;

@@ -27,8 +27,9 @@ function scopeIdOf(scope: MemoryScope, context: ToolContext): string {
 }
 
 /** Refuses a scope the agent's `memory_scopes` does not grant, saying what it has and how to grant more. */
-function checkGrant(port: MemoryPort, scope: MemoryScope, agent: string): void {
-  const granted = port.grantedScopes(agent);
+function checkGrant(port: MemoryPort, scope: MemoryScope, caller: { agent: string; tenantId: string }): void {
+  const { agent } = caller;
+  const granted = port.grantedScopes(agent, caller.tenantId);
   if (granted.includes(scope)) return;
   const has = granted.length === 0 ? "memory_scopes is empty" : `memory_scopes: [${granted.join(", ")}]`;
   throw new Refusal(`scope "${scope}" is not granted to agent "${agent}" (${has}); an operator grants it by adding "${scope}" to the agent's memory_scopes`);
@@ -86,7 +87,7 @@ export function createMemoryTool(port: MemoryPort): Tool {
       const request = parseInput(TOOL, MemoryInput, input);
       if (isRefusal(request)) return request;
       try {
-        checkGrant(port, request.scope, context.agent);
+        checkGrant(port, request.scope, context);
         const ref = { tenantId: context.tenantId, scope: request.scope, scopeId: scopeIdOf(request.scope, context) };
         return succeed(JSON.stringify(await dispatch(port, request, { ref, signal: context.signal })));
       } catch (error) {

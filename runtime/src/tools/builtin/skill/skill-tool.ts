@@ -9,13 +9,24 @@ import { SKILL_FILE, readSkillFile } from "./skill-file.ts";
 import type { SkillDefinition } from "./skill-file.ts";
 import { resolveSkillDir, skillGranted, skillNameProblem, matchesSkillPattern } from "./skill-name.ts";
 import { inlineSmallText, listSkillResources } from "./skill-resources.ts";
+import type { SkillResource } from "./skill-resources.ts";
 
 /** What the Skill tool is built from. */
 export interface SkillToolOptions {
   /** Real path of the skills directory (`skills_dir:` / LOOMCYCLE_SKILLS_DIR); null = no skills. */
   skillsDir: string | null;
   /** The calling agent's `skills:` patterns (absent or empty = no skills). */
-  skillPatterns: (agent: string) => readonly string[] | undefined;
+  skillPatterns: (agent: string, tenantId: string) => readonly string[] | undefined;
+  /** The tenant's active SkillDef rows (absent = folders only); a row wins over a SKILL.md of the same name. */
+  skillDefs?: SkillDefSource;
+}
+
+/** Skills stored as definitions (the SkillDef tool, POST /v1/_skilldef). */
+export interface SkillDefSource {
+  /** The tenant's active, non-retired skill of that name, or null. */
+  active(tenantId: string, name: string): Promise<SkillDefinition | null>;
+  /** The tenant's active, non-retired skills. */
+  list(tenantId: string): Promise<SkillDefinition[]>;
 }
 
 const SkillInput = z.discriminatedUnion("op", [
@@ -25,7 +36,9 @@ const SkillInput = z.discriminatedUnion("op", [
 
 /** Everything one call needs once the gate passed. */
 interface SkillCall {
-  root: string;
+  /** The skills directory; null = stored skills only. */
+  root: string | null;
+  defs: SkillDefSource | undefined;
   patterns: readonly string[];
   context: ToolContext;
 }
@@ -56,6 +69,9 @@ async function invoke(call: SkillCall, name: string): Promise<ToolResult> {
   if (!skillGranted(name, call.patterns)) {
     return refuse(`Skill: agent "${call.context.agent}" may not use skill ${JSON.stringify(name)}: its skills: patterns (${call.patterns.join(", ")}) do not match it`);
   }
+  const stored = await call.defs?.active(call.context.tenantId, name);
+  if (stored) return loaded(stored, { call, resources: [] });
+  if (call.root === null) return refuse(`Skill: no skill named ${JSON.stringify(name)} (use op=list to see the skills you may use)`);
   const resolved = await resolveSkillDir(call.root, name);
   if ("problem" in resolved) return refuse(`Skill: ${resolved.problem}`);
   const skill = await readSkillFile(resolved.dir, name);
@@ -63,23 +79,29 @@ async function invoke(call: SkillCall, name: string): Promise<ToolResult> {
     if (skill.missing === true) return refuse(`Skill: no skill named ${JSON.stringify(name)} (its folder has no ${SKILL_FILE}; use op=list)`);
     return refuse(`Skill: ${fileProblem(name, skill.error)}`);
   }
-  const missing = missingTools(skill, call.context.tools);
-  if (missing.length > 0) {
-    return refuse(`Skill: skill ${JSON.stringify(name)} needs tools this run does not have: ${missing.join(", ")} (from its allowed-tools); run it from an agent whose tools include them`);
-  }
   const resources = await listSkillResources(resolved.dir);
   await inlineSmallText(resolved.dir, resources);
-  return succeed(formatSkill(skill, resources));
+  return loaded(skill, { call, resources });
+}
+
+/** The skill's instructions, unless the run lacks a tool it needs. */
+function loaded(skill: SkillDefinition, options: { call: SkillCall; resources: SkillResource[] }): ToolResult {
+  const missing = missingTools(skill, options.call.context.tools);
+  if (missing.length > 0) {
+    return refuse(`Skill: skill ${JSON.stringify(skill.name)} needs tools this run does not have: ${missing.join(", ")} (from its allowed-tools); run it from an agent whose tools include them`);
+  }
+  return succeed(formatSkill(skill, options.resources));
 }
 
 async function list(call: SkillCall, pattern: string | undefined): Promise<ToolResult> {
-  const names = (await listSkillNames(call.root)).filter(
-    (name) => skillGranted(name, call.patterns) && (pattern === undefined || matchesSkillPattern(name, pattern)),
-  );
-  const skills: { name: string; description: string }[] = [];
+  const wanted = (name: string): boolean => skillGranted(name, call.patterns) && (pattern === undefined || matchesSkillPattern(name, pattern));
+  const stored = ((await call.defs?.list(call.context.tenantId)) ?? []).filter((skill) => wanted(skill.name));
+  const storedNames = new Set(stored.map((skill) => skill.name));
+  const names = (call.root === null ? [] : await listSkillNames(call.root)).filter((name) => wanted(name) && !storedNames.has(name));
+  const skills = stored.map((skill) => ({ name: skill.name, description: skill.description }));
   const problems: { file: string; problem: string }[] = [];
   for (const name of names) {
-    const skill = await readSkillFile(join(call.root, ...name.split("/")), name);
+    const skill = await readSkillFile(join(call.root ?? "", ...name.split("/")), name);
     if ("error" in skill) problems.push({ file: `${name}/${SKILL_FILE}`, problem: skill.error });
     else skills.push({ name, description: skill.description });
   }
@@ -102,14 +124,14 @@ export function createSkillTool(options: SkillToolOptions): Tool {
     async execute(input: Record<string, unknown>, context: ToolContext): Promise<ToolResult> {
       const request = parseInput("Skill", SkillInput, { ...input, op: input["op"] ?? "invoke" });
       if (isRefusal(request)) return request;
-      if (options.skillsDir === null) {
+      if (options.skillsDir === null && options.skillDefs === undefined) {
         return refuse("Skill: this runtime has no skills (the operator sets skills_dir in loomcycle.yaml or LOOMCYCLE_SKILLS_DIR)");
       }
-      const patterns = options.skillPatterns(context.agent) ?? [];
+      const patterns = options.skillPatterns(context.agent, context.tenantId) ?? [];
       if (patterns.length === 0) {
         return refuse(`Skill: agent "${context.agent}" may not use any skill: its definition has no skills: patterns (e.g. skills: ["review/*"])`);
       }
-      const call = { root: options.skillsDir, patterns, context };
+      const call = { root: options.skillsDir, defs: options.skillDefs, patterns, context };
       try {
         return await (request.op === "list" ? list(call, request.pattern) : invoke(call, request.name));
       } catch (error) {

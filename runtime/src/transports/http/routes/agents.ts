@@ -5,6 +5,7 @@ import { HANDLE_PATTERN } from "../../../domain/index.ts";
 import type { HttpAppOptions } from "../types.ts";
 import { toRunStatus } from "../contract.ts";
 import { parseBody } from "../parse-body.ts";
+import { tenantOf } from "../principal.ts";
 
 const STATUSES = ["queued", "running", "completed", "failed", "cancelled", "interrupted"] as const satisfies readonly RunStatus[];
 
@@ -25,7 +26,7 @@ export function registerAgentRoutes(app: FastifyInstance, options: HttpAppOption
 
   app.get("/v1/agents/:agent_id", async (request) => {
     const { agent_id } = parseBody(AgentParams, request.params);
-    const view = await runs.getByAgentId(agent_id);
+    const view = await runs.getByAgentId(tenantOf(request), agent_id);
     const asking = view.run.status === "running" && (await interrupts.hasPendingAsk(view.run.id));
     return toRunStatus(view.run, view.live, asking ? "interrupted" : "");
   });
@@ -33,7 +34,7 @@ export function registerAgentRoutes(app: FastifyInstance, options: HttpAppOption
   app.post("/v1/agents/:agent_id/cancel", async (request) => {
     const { agent_id } = parseBody(AgentParams, request.params);
     parseBody(CancelBody, request.body);
-    const { cancelled, run, cascaded } = await runs.cancelByAgentId(agent_id);
+    const { cancelled, run, cascaded } = await runs.cancelByAgentId(tenantOf(request), agent_id);
     // `cancelled_count` too: loomcycle's TS client reads that key (inventory Appendix B).
     const count = (cancelled ? 1 : 0) + cascaded.length;
     return { cancelled, cancelled_count: count, agent_id, run_id: run.id, cascaded, status: run.status };
@@ -42,12 +43,12 @@ export function registerAgentRoutes(app: FastifyInstance, options: HttpAppOption
   app.get("/v1/users/:user_id/agents", async (request) => {
     const { user_id } = parseBody(UserParams, request.params);
     const { status } = parseBody(StatusQuery, request.query);
-    const views = await runs.listUserRuns(user_id, status);
+    const views = await runs.listUserRuns(tenantOf(request), user_id, status);
     return { agents: views.map((view) => toRunStatus(view.run, view.live)) };
   });
 
-  app.get("/v1/_runnable-agents", () => ({
-    agents: agents.list().map((agent) => ({
+  app.get("/v1/_runnable-agents", (request) => ({
+    agents: agents.list(tenantOf(request)).map((agent) => ({
       name: agent.name,
       source: agent.source,
       description: agent.description,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AppError, CHANNEL_NAME_PATTERN, CHANNEL_SCOPES, HANDLE_PATTERN, MAX_CHANNEL_BATCH, parseTtlMs } from "../../../domain/index.ts";
 import type { ChannelService } from "../../../service/index.ts";
 import { parseBody } from "../parse-body.ts";
+import { tenantOf } from "../principal.ts";
 
 /** The subscriber an HTTP caller reads as when it names none (the Channel tool reads as the agent's name). */
 const DEFAULT_HTTP_SUBSCRIBER = "app";
@@ -67,8 +68,9 @@ function clientGone(reply: FastifyReply): AbortSignal {
   return controller.signal;
 }
 
-/** One per-channel POST: the channel name, the raw body, and the reply (for the long-poll's disconnect signal). */
+/** One per-channel POST: the caller's tenant, the channel name, the raw body, and the reply (for the long-poll's disconnect signal). */
 interface ActionRequest {
+  tenantId: string;
   name: string;
   body: unknown;
   reply: FastifyReply;
@@ -77,14 +79,15 @@ interface ActionRequest {
 type ChannelActionHandler = (channels: ChannelService, request: ActionRequest) => Promise<unknown>;
 
 const HANDLERS: Record<Action, ChannelActionHandler> = {
-  publish: async (channels, { name, body: raw }) => {
+  publish: async (channels, { tenantId, name, body: raw }) => {
     const body = parseBody(PublishBody, raw);
-    const published = await channels.publish({ channel: name, scopeId: body.scope_id ?? "", payload: body.payload, ...(body.ttl === undefined ? {} : { ttlMs: body.ttl }) });
+    const published = await channels.publish({ tenantId, channel: name, scopeId: body.scope_id ?? "", payload: body.payload, ...(body.ttl === undefined ? {} : { ttlMs: body.ttl }) });
     return { msg_id: published.msg_id, channel: published.channel, created_at: published.created_at };
   },
-  subscribe: async (channels, { name, body: raw, reply }) => {
+  subscribe: async (channels, { tenantId, name, body: raw, reply }) => {
     const body = parseBody(SubscribeBody, raw);
     const delivery = await channels.subscribe({
+      tenantId,
       channel: name,
       ...partitionOf(body),
       ...(body.from_cursor === undefined ? {} : { fromCursor: body.from_cursor }),
@@ -94,9 +97,9 @@ const HANDLERS: Record<Action, ChannelActionHandler> = {
     });
     return { channel: delivery.channel, messages: delivery.messages, next_cursor: delivery.next_cursor };
   },
-  ack: async (channels, { name, body: raw }) => {
+  ack: async (channels, { tenantId, name, body: raw }) => {
     const body = parseBody(AckBody, raw);
-    await channels.ack({ channel: name, ...partitionOf(body), cursor: body.cursor });
+    await channels.ack({ tenantId, channel: name, ...partitionOf(body), cursor: body.cursor });
     return { ok: true };
   },
 };
@@ -110,10 +113,11 @@ function asObject(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-async function peek(channels: ChannelService, name: string, rawQuery: unknown): Promise<unknown> {
+async function peek(channels: ChannelService, target: { tenantId: string; name: string }, rawQuery: unknown): Promise<unknown> {
   const query = parseBody(PeekQuery, rawQuery);
   const delivery = await channels.peek({
-    channel: name,
+    tenantId: target.tenantId,
+    channel: target.name,
     ...partitionOf(query),
     ...(query.from_cursor === undefined ? {} : { fromCursor: query.from_cursor }),
     ...(query.max_messages === undefined ? {} : { maxMessages: query.max_messages }),
@@ -132,40 +136,41 @@ function noAction(method: string, url: string): AppError {
  * is the same with the user id as the scope id (loomcycle's per-user routes).
  */
 export function registerChannelRoutes(app: FastifyInstance, channels: ChannelService): void {
-  app.get("/v1/_channels", async () => ({ channels: await channels.list() }));
+  app.get("/v1/_channels", async (request) => ({ channels: await channels.list(tenantOf(request)) }));
 
   app.post("/v1/_channels", async (request, reply) => {
     const body = parseBody(DeclareBody, request.body);
     const { default_ttl: ttlMs, ...rest } = body;
-    const descriptor = await channels.declare({ ...rest, ...(ttlMs === undefined ? {} : { default_ttl_ms: ttlMs }) });
+    const descriptor = await channels.declare(tenantOf(request), { ...rest, ...(ttlMs === undefined ? {} : { default_ttl_ms: ttlMs }) });
     return reply.code(201).send(descriptor);
   });
 
   app.post("/v1/_channels/*", async (request, reply) => {
     const { name, action } = splitAction(wildcard(request.params), ACTIONS);
     if (action === null) throw noAction("POST", request.url);
-    return HANDLERS[action as Action](channels, { name, body: request.body, reply });
+    return HANDLERS[action as Action](channels, { tenantId: tenantOf(request), name, body: request.body, reply });
   });
 
   app.get("/v1/_channels/*", async (request) => {
     const { name, action } = splitAction(wildcard(request.params), ["peek"]);
-    return action === null ? channels.describe(name) : peek(channels, name, request.query);
+    const tenantId = tenantOf(request);
+    return action === null ? channels.describe(tenantId, name) : peek(channels, { tenantId, name }, request.query);
   });
 
   app.delete("/v1/_channels/*", async (request, reply) => {
-    await channels.delete(wildcard(request.params));
+    await channels.delete(tenantOf(request), wildcard(request.params));
     return reply.code(204).send();
   });
 
   app.post("/v1/users/:user_id/channels/*", async (request, reply) => {
     const { name, action } = splitAction(wildcard(request.params), ACTIONS);
     if (action === null) throw noAction("POST", request.url);
-    return HANDLERS[action as Action](channels, { name, body: { ...asObject(request.body), ...userScope(request.params) }, reply });
+    return HANDLERS[action as Action](channels, { tenantId: tenantOf(request), name, body: { ...asObject(request.body), ...userScope(request.params) }, reply });
   });
 
   app.get("/v1/users/:user_id/channels/*", async (request) => {
     const { name, action } = splitAction(wildcard(request.params), ["peek"]);
     if (action === null) throw noAction("GET", request.url);
-    return peek(channels, name, { ...asObject(request.query), ...userScope(request.params) });
+    return peek(channels, { tenantId: tenantOf(request), name }, { ...asObject(request.query), ...userScope(request.params) });
   });
 }

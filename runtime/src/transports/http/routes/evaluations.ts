@@ -4,6 +4,7 @@ import { DEFAULT_EVALUATION_LIST_LIMIT, EvaluationBody, MAX_EVALUATION_LIST_LIMI
 import type { Evaluation } from "../../../domain/index.ts";
 import type { HttpAppOptions } from "../types.ts";
 import { parseBody } from "../parse-body.ts";
+import { tenantOf } from "../principal.ts";
 
 const RunParams = z.object({ run_id: z.string().min(1) });
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(MAX_EVALUATION_LIST_LIMIT).default(DEFAULT_EVALUATION_LIST_LIMIT) });
@@ -24,14 +25,14 @@ export function registerEvaluationRoutes(app: FastifyInstance, options: HttpAppO
   app.get("/v1/runs/:run_id/evaluations", async (request) => {
     const { run_id } = parseBody(RunParams, request.params);
     const { limit } = parseBody(ListQuery, request.query);
-    const page = await evaluations.listFromApi(run_id, limit);
+    const page = await evaluations.listFromApi(tenantOf(request), run_id, limit);
     return { evaluations: page.evaluations.map(toWire), total: page.total };
   });
 
   app.post("/v1/runs/:run_id/evaluations", async (request, reply) => {
     const { run_id } = parseBody(RunParams, request.params);
     const body = parseBody(EvaluationBody, request.body);
-    const evaluation = await evaluations.submitFromApi(run_id, body);
+    const evaluation = await evaluations.submitFromApi(tenantOf(request), run_id, body);
     return reply.code(201).send(toWire(evaluation));
   });
 }

@@ -4,9 +4,7 @@ import { MAX_HOOK_TIMEOUT_MS } from "../../../domain/index.ts";
 import type { Hook } from "../../../domain/index.ts";
 import type { HookService } from "../../../service/index.ts";
 import { parseBody } from "../parse-body.ts";
-
-/** The tenant every hook belongs to until multi-tenant auth arrives. */
-const DEFAULT_TENANT = "default";
+import { tenantOf } from "../principal.ts";
 
 const Label = z.string().trim().min(1).max(128);
 /** An exact name or `prefix*`. */
@@ -53,15 +51,15 @@ export function registerHookRoutes(app: FastifyInstance, options: { hooks?: Hook
 
   app.post("/v1/hooks", async (request) => {
     const body = parseBody(HookRequest, request.body);
-    const hook = await hooks.register({ ...body, tenant_id: DEFAULT_TENANT });
+    const hook = await hooks.register({ ...body, tenant_id: tenantOf(request) });
     return { id: hook.id };
   });
 
-  app.get("/v1/hooks", async () => ({ hooks: (await hooks.list(DEFAULT_TENANT)).map(toHookResponse) }));
+  app.get("/v1/hooks", async (request) => ({ hooks: (await hooks.list(tenantOf(request))).map(toHookResponse) }));
 
   app.delete("/v1/hooks/:id", async (request, reply) => {
     const { id } = parseBody(HookParams, request.params);
-    await hooks.delete(DEFAULT_TENANT, id);
+    await hooks.delete(tenantOf(request), id);
     await reply.code(204).send();
   });
 }

@@ -5,6 +5,7 @@ import type { Interrupt } from "../../../domain/index.ts";
 import type { InterruptList } from "../../../service/index.ts";
 import type { HttpAppOptions } from "../types.ts";
 import { parseBody } from "../parse-body.ts";
+import { tenantOf } from "../principal.ts";
 
 const RunParams = z.object({ run_id: z.string().min(1) });
 const ResolveParams = z.object({ run_id: z.string().min(1), interrupt_id: z.string().min(1) });
@@ -62,18 +63,18 @@ export function registerInterruptRoutes(app: FastifyInstance, options: HttpAppOp
   app.get("/v1/runs/:run_id/interrupts", async (request) => {
     const { run_id } = parseBody(RunParams, request.params);
     const { status } = parseBody(StatusQuery, request.query);
-    return toListWire(await interrupts.listForRun(run_id, status));
+    return toListWire(await interrupts.listForRun(tenantOf(request), run_id, status));
   });
 
   app.get("/v1/users/:user_id/interrupts", async (request) => {
     const { user_id } = parseBody(UserParams, request.params);
     const { status } = parseBody(StatusQuery, request.query);
-    return toListWire(await interrupts.listForUser(user_id, status));
+    return toListWire(await interrupts.listForUser(tenantOf(request), user_id, status));
   });
 
   app.post("/v1/runs/:run_id/interrupts/:interrupt_id/resolve", async (request) => {
     const { run_id, interrupt_id } = parseBody(ResolveParams, request.params);
     const body = parseBody(ResolveBody, request.body);
-    return interrupts.resolve({ runId: run_id, interruptId: interrupt_id, answer: body.answer, disposition: body.disposition, resolvedBy: body.resolved_by });
+    return interrupts.resolve({ tenantId: tenantOf(request), runId: run_id, interruptId: interrupt_id, answer: body.answer, disposition: body.disposition, resolvedBy: body.resolved_by });
   });
 }

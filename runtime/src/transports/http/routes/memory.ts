@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import {
   AppError,
@@ -13,12 +13,11 @@ import type { MemoryHit, MemoryScopeRef } from "../../../domain/index.ts";
 import { MEMORY_SCOPE_DESCRIPTIONS } from "../../../service/index.ts";
 import type { MemoryService } from "../../../service/index.ts";
 import { parseBody } from "../parse-body.ts";
-
-/** Until multi-tenant auth arrives every caller is in this tenant unless `?tenant=` names another. */
-const DEFAULT_TENANT = "default";
+import { focusTenant } from "../tenant-scope.ts";
 
 const Scope = z.enum(MEMORY_SCOPES, { error: `must be one of ${MEMORY_SCOPES.join(", ")}` });
-const Tenant = z.string().min(1).default(DEFAULT_TENANT);
+/** `?tenant=`: an admin's focus on another tenant; ignored for everyone else (tenant-scope.ts). */
+const Tenant = z.string().min(1).optional();
 const QueryBoolean = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
 
 const ScopeParams = z.object({ scope: Scope });
@@ -58,31 +57,36 @@ function hitJson(hit: MemoryHit): Record<string, unknown> {
   };
 }
 
+/** The tenant a memory request works in: the caller's, or an admin's `?tenant=` focus. */
+function tenantFor(request: FastifyRequest): string {
+  return focusTenant(request, parseBody(TenantQuery, request.query).tenant);
+}
+
 /** The entry routes: /v1/_memory/scopes/{scope}/{scope_id}/keys[/{key...}]. */
 function registerKeyRoutes(app: FastifyInstance, memory: MemoryService): void {
-  const keyRef = (params: unknown, query: unknown): MemoryScopeRef & { key: string } => {
+  const keyRef = (request: FastifyRequest): MemoryScopeRef & { key: string } => {
     // The key is the rest of the path (`keys/*`), so it may contain slashes.
-    const raw = params as Record<string, unknown>;
+    const raw = request.params as Record<string, unknown>;
     const { scope, scope_id, key } = parseBody(KeyParams, { ...raw, key: raw["*"] });
-    return { tenantId: parseBody(TenantQuery, query).tenant, scope, scopeId: scope_id, key };
+    return { tenantId: tenantFor(request), scope, scopeId: scope_id, key };
   };
 
   app.get("/v1/_memory/scopes/:scope/:scope_id/keys", async (request) => {
     const { scope, scope_id } = parseBody(ScopeIdParams, request.params);
     const query = parseBody(ListQuery, request.query);
-    const page = await memory.list({ tenantId: query.tenant, scope, scopeId: scope_id }, { prefix: query.prefix, limit: query.limit });
+    const page = await memory.list({ tenantId: focusTenant(request, query.tenant), scope, scopeId: scope_id }, { prefix: query.prefix, limit: query.limit });
     return { scope, scope_id, entries: page.entries, truncated: page.truncated };
   });
 
   app.get("/v1/_memory/scopes/:scope/:scope_id/keys/*", async (request) => {
-    const { key, ...ref } = keyRef(request.params, request.query);
+    const { key, ...ref } = keyRef(request);
     const entry = await memory.get(ref, key);
     if (entry === null) throw new AppError("NOT_FOUND", `no memory entry ${JSON.stringify(key)} in ${ref.scope}/${ref.scopeId}`);
     return { scope: ref.scope, scope_id: ref.scopeId, entry };
   });
 
   app.put("/v1/_memory/scopes/:scope/:scope_id/keys/*", async (request) => {
-    const { key, ...ref } = keyRef(request.params, request.query);
+    const { key, ...ref } = keyRef(request);
     const body = parseBody(PutBody, request.body);
     const embed = body.embed ?? parseBody(PutQuery, request.query).embed ?? false;
     const result = await memory.set({ ref, key, value: body.value, ttlSeconds: body.ttl_seconds ?? null, embed });
@@ -91,7 +95,7 @@ function registerKeyRoutes(app: FastifyInstance, memory: MemoryService): void {
   });
 
   app.delete("/v1/_memory/scopes/:scope/:scope_id/keys/*", async (request, reply) => {
-    const { key, ...ref } = keyRef(request.params, request.query);
+    const { key, ...ref } = keyRef(request);
     await memory.delete(ref, key);
     return reply.code(204).send();
   });
@@ -99,25 +103,23 @@ function registerKeyRoutes(app: FastifyInstance, memory: MemoryService): void {
 
 /**
  * The memory admin API (loomcycle's /v1/_memory, inventory §2.6): browse scopes and scope ids,
- * read/write/delete entries, and search by meaning. `?tenant=` picks the tenant (default
- * `default`). Bad input is a 400 naming the field; search without an embedder or pgvector is a
- * 501 `vector_unsupported`.
+ * read/write/delete entries, and search by meaning, in the caller's tenant (`?tenant=` focuses
+ * another one for admins only, tenant-scope.ts). Bad input is a 400 naming the field; search
+ * without an embedder or pgvector is a 501 `vector_unsupported`.
  */
 export function registerMemoryRoutes(app: FastifyInstance, memory: MemoryService): void {
   app.get("/v1/_memory/scopes", () => ({ scopes: MEMORY_SCOPE_DESCRIPTIONS }));
 
   app.get("/v1/_memory/scopes/:scope", async (request) => {
     const { scope } = parseBody(ScopeParams, request.params);
-    const { tenant } = parseBody(TenantQuery, request.query);
-    return { scope, scope_ids: await memory.scopeIds(tenant, scope) };
+    return { scope, scope_ids: await memory.scopeIds(tenantFor(request), scope) };
   });
 
   registerKeyRoutes(app, memory);
 
   app.post("/v1/_memory/search", async (request) => {
     const body = parseBody(SearchBody, request.body);
-    const { tenant } = parseBody(TenantQuery, request.query);
-    const ref = { tenantId: tenant, scope: body.scope, scopeId: body.scope_id ?? null };
+    const ref = { tenantId: tenantFor(request), scope: body.scope, scopeId: body.scope_id ?? null };
     const found = await memory.search({ ref, query: body.query, topK: body.top_k });
     return {
       scope: body.scope,

@@ -6,6 +6,7 @@ import { RunRequest, toRunResult } from "../contract.ts";
 import { toHttpError } from "../errors.ts";
 import { parseBody } from "../parse-body.ts";
 import { runInput } from "../run-input.ts";
+import { runOwner } from "../tenant-scope.ts";
 
 const BatchRequest = z.strictObject({
   spawns: z.array(RunRequest).min(1).max(MAX_BATCH_RUNS),
@@ -21,7 +22,7 @@ export function registerBatchRoutes(app: FastifyInstance, options: HttpAppOption
   // `::` escapes the colon in fastify's router: the path is literally /v1/runs:batch.
   app.post("/v1/runs::batch", async (request) => {
     const body = parseBody(BatchRequest, request.body);
-    const requests = body.spawns.map((spawn) => ({ ...runInput(spawn), agent: spawn.agent }));
+    const requests = body.spawns.map((spawn) => ({ ...runInput(spawn), ...runOwner(request, spawn.user_id), agent: spawn.agent }));
     const children = await runBatch(options.runs, { requests, ...(body.timeout_ms ? { timeoutMs: body.timeout_ms } : {}) });
     const results = children.map((child) => (child.ok ? toRunResult(child.result) : { error: toHttpError(child.error).body.error, code: toHttpError(child.error).body.code }));
     return { results, spawned: children.filter((child) => child.ok).length };

@@ -7,6 +7,8 @@ import { runInput } from "../run-input.ts";
 import type { RunResultResponse } from "../contract.ts";
 import { parseBody } from "../parse-body.ts";
 import { SseStream } from "../sse.ts";
+import { tenantOf } from "../principal.ts";
+import { runOwner } from "../tenant-scope.ts";
 
 const StreamQuery = z.object({ from_seq: z.coerce.number().int().min(0).default(0) });
 const RunParams = z.object({ run_id: z.string().min(1) });
@@ -18,34 +20,35 @@ export function registerRunRoutes(app: FastifyInstance, options: HttpAppOptions)
 
   app.post("/v1/runs", async (request, reply) => {
     const body = parseBody(RunRequest, request.body);
-    const started = await runs.startRun({ ...runInput(body), agent: body.agent, ...(body.session_id ? { session_id: body.session_id } : {}) });
+    const owner = runOwner(request, body.user_id);
+    const started = await runs.startRun({ ...runInput(body), ...owner, agent: body.agent, ...(body.session_id ? { session_id: body.session_id } : {}) });
     await answerRun({ request, reply, options, ...started });
   });
 
   app.post("/v1/sessions/:id/messages", async (request, reply) => {
     const { id } = parseBody(SessionParams, request.params);
     const body = parseBody(ContinueRequest, request.body);
-    const started = await runs.continueSession(id, runInput(body));
+    const started = await runs.continueSession(id, { ...runInput(body), ...runOwner(request, body.user_id) });
     await answerRun({ request, reply, options, ...started });
   });
 
   app.get("/v1/runs/:run_id", async (request) => {
     const { run_id } = parseBody(RunParams, request.params);
-    const view = await runs.getRun(run_id);
+    const view = await runs.getRun(tenantOf(request), run_id);
     return toRunStatus(view.run, view.live);
   });
 
   app.post("/v1/runs/:run_id/compact", async (request) => {
     const { run_id } = parseBody(RunParams, request.params);
     const { reason } = parseBody(CompactRequest, request.body ?? {});
-    return runs.compactRun(run_id, reason);
+    return runs.compactRun(tenantOf(request), run_id, reason);
   });
 
   app.get("/v1/runs/:run_id/stream", async (request, reply) => {
     const { run_id } = parseBody(RunParams, request.params);
     const { from_seq } = parseBody(StreamQuery, { from_seq: request.headers["last-event-id"], ...(request.query as object) });
     const closed = abortOnClose(reply);
-    const { run, events } = await runs.streamRun(run_id, from_seq, closed);
+    const { run, events } = await runs.streamRun({ tenantId: tenantOf(request), runId: run_id, fromSeq: from_seq, signal: closed });
     const sse = new SseStream(reply, options.limits.sseKeepaliveMs);
     sse.send("agent", { agent_id: run.agent_id, run_id: run.id, session_id: run.session_id, parent_agent_id: run.parent_agent_id });
     await pipe(events, sse);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { HttpAppOptions } from "../types.ts";
 import { toTranscript } from "../contract.ts";
 import { parseBody } from "../parse-body.ts";
+import { tenantOf } from "../principal.ts";
 
 const SessionParams = z.object({ id: z.string().min(1) });
 
@@ -10,7 +11,7 @@ const SessionParams = z.object({ id: z.string().min(1) });
 export function registerSessionRoutes(app: FastifyInstance, options: HttpAppOptions): void {
   app.get("/v1/sessions/:id/transcript", async (request) => {
     const { id } = parseBody(SessionParams, request.params);
-    const { session, events } = await options.runs.transcript(id);
+    const { session, events } = await options.runs.transcript(tenantOf(request), id);
     return toTranscript(session, events);
   });
 }

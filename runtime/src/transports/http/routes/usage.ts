@@ -3,6 +3,7 @@ import { z } from "zod";
 import { USAGE_DIMENSIONS } from "../../../service/index.ts";
 import type { HttpAppOptions } from "../types.ts";
 import { parseBody } from "../parse-body.ts";
+import { focusTenant } from "../tenant-scope.ts";
 
 const UsageQuery = z.object({
   group_by: z
@@ -15,14 +16,17 @@ const UsageQuery = z.object({
   tenant: z.string().min(1).optional(),
 });
 
-/** GET /v1/_usage?group_by=provider,model&from&to&tenant: the usage ledger, aggregated (loomcycle shape). */
+/**
+ * GET /v1/_usage?group_by=provider,model&from&to&tenant: the usage ledger of the caller's tenant,
+ * aggregated (loomcycle shape). `?tenant=` focuses another tenant for admins only (tenant-scope.ts).
+ */
 export function registerUsageRoutes(app: FastifyInstance, options: HttpAppOptions): void {
   app.get("/v1/_usage", async (request) => {
     const query = parseBody(UsageQuery, request.query);
     const filter = {
       ...(query.from ? { from: new Date(query.from) } : {}),
       ...(query.to ? { to: new Date(query.to) } : {}),
-      ...(query.tenant ? { tenant_id: query.tenant } : {}),
+      tenant_id: focusTenant(request, query.tenant),
     };
     const rows = await options.usage.report({ groupBy: query.group_by, filter });
     return { group_by: query.group_by, rows };

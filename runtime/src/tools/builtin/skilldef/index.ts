@@ -1,0 +1,1 @@
+export { createSkillDefTool } from "./skilldef-tool.ts";
