@@ -67,6 +67,11 @@ export interface RunOptions {
   tools?: string[];
   /** Narrows the hosts network tools may reach (`[]` = none). Never widens. */
   allowed_hosts?: string[];
+  /**
+   * The AgentDef version the run was accepted with (set by the service, never by a caller): the
+   * run executes that version, and resumes on it after a crash, even if another is promoted meanwhile.
+   */
+  agent_def_id?: string;
 }
 
 /** How a run ended, as recorded on its row. */

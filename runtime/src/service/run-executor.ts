@@ -3,6 +3,7 @@ import type { Agent, Run, RunOutcome, StoredEvent } from "../domain/index.ts";
 import { replayTranscript, runLoop } from "../loop/index.ts";
 import type { EventSink, LoopInput } from "../loop/index.ts";
 import { priceUsage } from "./price-usage.ts";
+import { agentFromDefinition } from "./agent-catalog.ts";
 import { RunEventWriter } from "./run-event-writer.ts";
 import type { RunService } from "./run-service.ts";
 import { compactionFor, requestTransformFor, routeFor } from "./run-setup.ts";
@@ -85,7 +86,7 @@ export class RunExecutor {
       const resuming = events.some((event) => event.run_id === run.id && event.event.type === "started");
       const transcript = replayTranscript(events, resuming ? { openRun: run.id } : {});
       const done = transcript.iterations.get(run.id) ?? 0;
-      input = this.loopInput({ run, agent: this.deps.agents.get(run.agent, run.tenant_id), signal, sink, history: transcript.messages, done });
+      input = this.loopInput({ run, agent: await this.agentFor(run), signal, sink, history: transcript.messages, done });
       if (resuming) input.resume = { pendingToolCalls: transcript.pendingToolCalls };
     } catch (error) {
       // The run cannot start (its agent or model is gone): close its stream with the reason.
@@ -94,6 +95,16 @@ export class RunExecutor {
       return { status: "failed", stop_reason: null, error: message, usage: run.usage };
     }
     return runLoop(input);
+  }
+
+  /** The agent the run was accepted with: its pinned AgentDef version, else the static agent of its name. */
+  private async agentFor(run: Run): Promise<Agent> {
+    const defId = run.options.agent_def_id;
+    if (defId === undefined) return this.deps.agents.get(run.agent, run.tenant_id);
+    const record = await this.deps.store.definitions.get(run.tenant_id, "agent", defId);
+    const agent = record === null ? null : agentFromDefinition(record);
+    if (agent === null) throw new AppError("INVALID_ARGUMENT", `the agent definition this run was accepted with (${defId}) no longer exists or no longer parses`);
+    return agent;
   }
 
   private loopInput(input: {

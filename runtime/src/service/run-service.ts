@@ -87,7 +87,7 @@ export class RunService {
     await this.requireFreeAgentId(tenantId, request.agent_id);
     // A new session is written in the run's own transaction, so a refused run leaves nothing behind.
     const created = session ?? this.newSession(request, agent);
-    const record = newRunRecord({ request, session: created, agent: agent.name, lineage });
+    const record = newRunRecord({ request, session: created, agent, lineage });
     // Budgets and quotas admit top-level runs; a sub-agent runs under its root's admission.
     const notices = lineage === undefined ? await this.budgets.admit({ tenantId: record.tenant_id, userId: record.user_id }) : [];
     const firstEvents: RunEvent[] = [

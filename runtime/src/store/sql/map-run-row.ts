@@ -39,6 +39,7 @@ const Options = z.object({
   compaction: CompactionSpec.optional(),
   tools: z.array(z.string()).optional(),
   allowed_hosts: z.array(z.string()).optional(),
+  agent_def_id: z.string().optional(),
 });
 
 function mapUsage(row: RunRow): Usage {
