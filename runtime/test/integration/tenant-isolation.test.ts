@@ -1,25 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FastifyRequest } from "fastify";
-import { OPEN_PRINCIPAL } from "../../src/domain/index.ts";
-import type { Agent, Principal } from "../../src/domain/index.ts";
+import { DEFINITION_KINDS } from "../../src/domain/index.ts";
+import type { Agent, DefinitionKind } from "../../src/domain/index.ts";
+import { startFakeLlm } from "../fake-llm/index.ts";
+import type { FakeLlm } from "../fake-llm/index.ts";
+import { mint } from "../support/auth-client.ts";
 import { postSse } from "../support/sse-client.ts";
 import type { SseFrame, SseResponse } from "../support/sse-client.ts";
 import { TEST_AGENTS, startTestRuntime, testAgent } from "../support/test-runtime.ts";
 import type { StoreKind } from "../support/test-runtime.ts";
 
 /**
- * The cross-tenant matrix (issue 5, "Done when"): tenant B's principal against every route that
- * exists, aimed at tenant A's runs, sessions, interrupts, evaluations, memory, channels and hooks.
- * Each by-id route must answer B with a 404 whose body equals the one for an id that does not
- * exist (ids aside), and each list must leave A's rows out. A route with no case here fails the
- * enumeration test, so a new route cannot skip the matrix.
+ * The cross-tenant matrix (issue 5, "Done when"): tenant B's bearer token against every route
+ * that exists, aimed at tenant A's runs, sessions, interrupts, evaluations, memory, channels,
+ * hooks, definitions, budgets and tokens. Each by-id route must answer B with a 404 whose body
+ * equals the one for an id that does not exist (ids aside), and each list must leave A's rows
+ * out. A route with no case here fails the enumeration test, so a new route cannot skip the matrix.
  *
- * Until bearer tokens are used here, principals come from test headers through the runtime's
- * `authenticate` option: `x-test-tenant`, `x-test-subject`, `x-test-admin: 1`.
+ * Principals are real minted tokens (POST /v1/_operatortokendef with the shared admin token):
+ * `substrate:tenant` for alice in A and bob in B, and a `substrate:admin` token in B for the
+ * super-admin focus case (minted last: the first admin token turns the shared token off).
  */
 
-const A = { tenant: "acme", subject: "alice" };
-const B = { tenant: "globex", subject: "bob" };
+const A = { tenant: "acme", subject: "alice", token: "acme-alice" };
+const B = { tenant: "globex", subject: "bob", token: "globex-bob" };
+const SHARED = "tenant-matrix-shared-token-0123456789";
 
 const asker: Agent = testAgent({
   name: "asker",
@@ -31,18 +35,17 @@ const asker: Agent = testAgent({
   system_prompt: "Ask first.",
 });
 
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return typeof value === "string" ? value : undefined;
-}
-
-/** A tenant principal from the test headers (a tenant operator; `x-test-admin: 1` makes it a super-admin); none = open mode. */
-async function testAuthenticate(request: FastifyRequest): Promise<Principal> {
-  const tenantId = header(request, "x-test-tenant");
-  if (tenantId === undefined) return OPEN_PRINCIPAL;
-  const admin = header(request, "x-test-admin") === "1";
-  return { tenantId, subject: header(request, "x-test-subject") ?? "someone", scopes: [admin ? "substrate:admin" : "substrate:tenant"], kind: "token", tokenId: `tok-${tenantId}` };
-}
+/** One valid definition of each kind, seeded in tenant A (the agent one is also runnable: see _runnable-agents). */
+const DEFINITIONS: Record<DefinitionKind, { name: string; overlay: Record<string, unknown> }> = {
+  agent: { name: "acme-writer", overlay: { provider: "mock", model: "mock-tools", system_prompt: "acme", tools: ["Context"] } },
+  skill: { name: "acme-skill", overlay: { description: "acme's playbook", body: "Deploy acme on Fridays." } },
+  mcpserver: { name: "acme-mcp", overlay: { transport: "http", url: "https://mcp.acme.example/mcp" } },
+  schedule: { name: "acme-nightly", overlay: { agent: "default", prompt: "acme nightly report", schedule: "0 3 * * *", enabled: false } },
+  webhook: { name: "acme-hook", overlay: { delivery: "channel", channel: "acme-news", auth: { kind: "hmac", signing_secret_env: "LOOMCYCLE_ACME_SECRET" } } },
+  memorybackend: { name: "acme-memory", overlay: { kind: "remote", config: { base_url: "https://memory.acme.example" } } },
+  a2aagent: { name: "acme-peer", overlay: { agent_card_url: "https://a2a.acme.example/.well-known/agent.json" } },
+  a2aservercard: { name: "acme-card", overlay: { exposed_agents: [{ agent_name: "default", skill_id: "echo" }] } },
+};
 
 interface Reply {
   status: number;
@@ -50,20 +53,14 @@ interface Reply {
   body: any;
 }
 
-interface Who {
-  tenant: string;
-  subject: string;
-  admin?: boolean;
-}
-
-function headersOf(who: Who): Record<string, string> {
-  return { "x-test-tenant": who.tenant, "x-test-subject": who.subject, ...(who.admin ? { "x-test-admin": "1" } : {}) };
-}
-
-/** A client acting as one principal; JSON in, JSON (or text) out. */
-function client(base: () => string, who: Who): (method: string, path: string, body?: unknown) => Promise<Reply> {
+/** A client acting as one principal (its bearer token, minted in beforeAll); JSON in, JSON (or text) out. */
+function client(base: () => string, token: () => string): (method: string, path: string, body?: unknown) => Promise<Reply> {
   return async (method, path, body) => {
-    const headers: Record<string, string> = { ...headersOf(who), accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${token()}`,
+      accept: "application/json",
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    };
     const response = await fetch(`${base()}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const text = await response.text();
     let parsed: unknown = text;
@@ -96,6 +93,13 @@ function tenantsOf(reply: Reply): string[] {
   return [...new Set<string>(reply.body.rows.map((row: { tenant: string }) => row.tenant))];
 }
 
+/** A seeded definition of tenant A, as A's create answered it. */
+interface SeededDefinition {
+  defId: string;
+  sha: string;
+  view: Record<string, unknown>;
+}
+
 /** What tenant A owns, made through A's own principal before the matrix runs. */
 interface Seed {
   runId: string;
@@ -106,8 +110,9 @@ interface Seed {
   interruptId: string;
   hookId: string;
   askerStream: SseResponse;
-  defId: string;
-  defSha: string;
+  defs: Record<DefinitionKind, SeededDefinition>;
+  /** A's budgets as GET /v1/_limits listed them right after they were set. */
+  limits: Record<string, unknown>[];
 }
 
 async function readUntil(stream: SseResponse, event: string): Promise<SseFrame> {
@@ -117,27 +122,64 @@ async function readUntil(stream: SseResponse, event: string): Promise<SseFrame> 
   throw new Error(`stream ended before ${event}`);
 }
 
+/** A budget without its month-to-date usage (what B must never change). */
+function budgetOf(limit: Record<string, unknown>): Record<string, unknown> {
+  const { used: _used, ...rest } = limit;
+  return rest;
+}
+
 describe.each<StoreKind>(["pglite", "postgres"])("tenant isolation (%s store)", (kind) => {
   let runtime: Awaited<ReturnType<typeof startTestRuntime>>;
+  /** Serves the embeddings, so memory search really searches (and a leak would show). */
+  let fake: FakeLlm;
   const base = (): string => runtime.url;
-  const a = client(base, A);
-  const b = client(base, B);
-  const seed = {} as Seed;
+  const tokens = { a: "", b: "", admin: "" };
+  const a = client(base, () => tokens.a);
+  const b = client(base, () => tokens.b);
+  const seed = { defs: {} } as Seed;
+
+  /** The three principals, all minted with the shared admin token; the admin last, as it turns the shared token off. */
+  async function mintPrincipals(): Promise<void> {
+    const issue = (who: { tenant: string; subject: string; token: string }, scope: string): Promise<string> =>
+      mint({ base: base(), admin: SHARED, name: who.token, scopes: [scope], tenant: who.tenant, subject: who.subject });
+    tokens.a = await issue(A, "substrate:tenant");
+    tokens.b = await issue(B, "substrate:tenant");
+    tokens.admin = await issue({ ...B, token: "globex-admin" }, "substrate:admin");
+  }
+
+  async function seedDefinitionsAndLimits(): Promise<void> {
+    for (const defKind of DEFINITION_KINDS) {
+      const { name, overlay } = DEFINITIONS[defKind];
+      const def = await a("POST", `/v1/_${defKind}def`, { op: "create", name, overlay });
+      expect(def.status, `${defKind}: ${JSON.stringify(def.body)}`).toBe(200);
+      seed.defs[defKind] = { defId: def.body.def_id, sha: def.body.content_sha256, view: def.body };
+    }
+    expect((await a("PUT", "/v1/_limits", { scope: "tenant", soft_limit: 900_000_000, hard_limit: 1_000_000_000 })).status).toBe(200);
+    expect((await a("PUT", "/v1/_limits", { scope: "user", scope_id: "alice", hard_limit: 500_000_000 })).status).toBe(200);
+    seed.limits = (await a("GET", "/v1/_limits")).body.limits;
+    expect(seed.limits).toHaveLength(2);
+  }
 
   beforeAll(async () => {
-    runtime = await startTestRuntime(kind, { agents: [...TEST_AGENTS, asker] }, { authenticate: testAuthenticate });
+    fake = await startFakeLlm();
+    runtime = await startTestRuntime(kind, {
+      agents: [...TEST_AGENTS, asker],
+      auth: { token: SHARED, pepper: "tenant-matrix", rotationGraceSeconds: 0 },
+      memory: { embedder: { provider: "fake", baseUrl: fake.baseUrl("openai"), model: "bow-64", apiKeyEnv: null, dimensions: null } },
+    });
+    await mintPrincipals();
     // The body's tenant_id and user_id are not the principal's: both must be ignored.
     const run = await a("POST", "/v1/runs", { agent: "default", prompt: "hello from acme", agent_id: "acme-handle", user_id: "mallory", tenant_id: B.tenant });
     expect(run.status).toBe(200);
     Object.assign(seed, { runId: run.body.run_id, sessionId: run.body.session_id, agentId: run.body.agent_id });
     const script = [{ tool: "Interruption", input: { op: "ask", question: "Deploy acme?" } }, { text: "done" }];
-    seed.askerStream = await postSse(`${base()}/v1/runs`, { agent: "asker", prompt: "go", agent_id: "acme-asker", metadata: { mock_script: script } }, headersOf(A));
+    seed.askerStream = await postSse(`${base()}/v1/runs`, { agent: "asker", prompt: "go", agent_id: "acme-asker", metadata: { mock_script: script } }, { authorization: `Bearer ${tokens.a}` });
     const agentFrame = await readUntil(seed.askerStream, "agent");
     Object.assign(seed, { askerRunId: String(agentFrame.data["run_id"]), askerAgentId: String(agentFrame.data["agent_id"]) });
     const pending = await readUntil(seed.askerStream, "interruption_pending");
     seed.interruptId = String((pending.data["interruption"] as Record<string, unknown>)["interrupt_id"]);
     expect((await a("POST", `/v1/runs/${seed.runId}/evaluations`, { score: 0.7, dimensions: {} })).status).toBe(201);
-    expect((await a("PUT", "/v1/_memory/scopes/user/alice/keys/plan", { value: "acme secret plan" })).status).toBe(200);
+    expect((await a("PUT", "/v1/_memory/scopes/user/alice/keys/plan?embed=true", { value: "acme secret plan" })).status).toBe(200);
     expect((await a("POST", "/v1/_channels", { name: "acme-news" })).status).toBe(201);
     expect((await a("POST", "/v1/_channels", { name: "acme-private" })).status).toBe(201);
     expect((await a("POST", "/v1/_channels", { name: "acme-inbox", scope: "user" })).status).toBe(201);
@@ -145,17 +187,17 @@ describe.each<StoreKind>(["pglite", "postgres"])("tenant isolation (%s store)", 
     expect((await a("POST", "/v1/users/alice/channels/acme-inbox/publish", { payload: "for alice" })).status).toBe(200);
     const hook = await a("POST", "/v1/hooks", { owner: "acme", name: "audit", phase: "pre", callback_url: "https://hooks.example.com/acme" });
     seed.hookId = hook.body.id;
-    const def = await a("POST", "/v1/_agentdef", { op: "create", name: "acme-writer", overlay: { provider: "mock", model: "mock-tools", system_prompt: "acme", tools: ["Context"] } });
-    expect(def.status).toBe(200);
-    Object.assign(seed, { defId: def.body.def_id, defSha: def.body.content_sha256 });
+    await seedDefinitionsAndLimits();
   }, 60_000);
 
   afterAll(async () => {
     if (seed.interruptId) await a("POST", `/v1/runs/${seed.askerRunId}/interrupts/${seed.interruptId}/resolve`, { answer: "no" });
     await runtime?.dispose();
+    await fake?.close();
   });
 
   it("stamps A's run with A's tenant and the token's subject, whatever the body said", async () => {
+    expect((await a("GET", "/v1/_me")).body).toMatchObject({ tenant_id: A.tenant, subject: A.subject, scopes: ["substrate:tenant"], is_admin: false });
     expect((await a("GET", `/v1/runs/${seed.runId}`)).body).toMatchObject({ run_id: seed.runId, user_id: "alice", status: "completed" });
     expect((await b("GET", `/v1/runs/${seed.runId}`)).status).toBe(404);
   });
@@ -307,7 +349,7 @@ describe.each<StoreKind>(["pglite", "postgres"])("tenant isolation (%s store)", 
       expectOpaque404({ reply: await send("plan"), ids: ["plan"] }, { reply: await send("no-such-key"), ids: ["no-such-key"] });
     },
     "PUT /v1/_memory/scopes/:scope/:scope_id/keys/*": async () => {
-      expect((await b("PUT", "/v1/_memory/scopes/user/alice/keys/plan", { value: "overwritten by globex" })).status).toBe(200);
+      expect((await b("PUT", "/v1/_memory/scopes/user/alice/keys/plan?embed=true", { value: "overwritten by globex" })).status).toBe(200);
       expect((await a("GET", "/v1/_memory/scopes/user/alice/keys/plan")).body.entry.value).toBe("acme secret plan");
       expect((await b("GET", "/v1/_memory/scopes/user/alice/keys/plan")).body.entry.value).toBe("overwritten by globex");
     },
@@ -317,8 +359,14 @@ describe.each<StoreKind>(["pglite", "postgres"])("tenant isolation (%s store)", 
       expect((await a("GET", "/v1/_memory/scopes/user/alice/keys/plan")).body.entry.value).toBe("acme secret plan");
     },
     "POST /v1/_memory/search": async () => {
-      const send = (scopeId: string): Promise<Reply> => b("POST", `/v1/_memory/search?tenant=${A.tenant}`, { query: "secret plan", scope: "user", scope_id: scopeId });
-      expect(normalized(await send("alice"), ["alice"])).toEqual(normalized(await send("nobody"), ["nobody"]));
+      const query = { query: "acme secret plan", scope: "user", scope_id: "alice" };
+      const values = (reply: Reply): unknown[] => reply.body.entries.map((entry: { value: unknown }) => entry.value);
+      expect(values(await a("POST", "/v1/_memory/search", query))).toContain("acme secret plan");
+      // B's `?tenant=` focus is ignored: B searches only its own alice (which holds B's PUT, if that case ran first).
+      const focused = await b("POST", `/v1/_memory/search?tenant=${A.tenant}`, query);
+      expect(focused.status).toBe(200);
+      expect(values(focused)).not.toContain("acme secret plan");
+      expect(focused).toEqual(await b("POST", "/v1/_memory/search", query));
     },
     "GET /v1/runs/:run_id/interrupts": async () => {
       const send = (id: string): Promise<Reply> => b("GET", `/v1/runs/${id}/interrupts`);
@@ -339,40 +387,129 @@ describe.each<StoreKind>(["pglite", "postgres"])("tenant isolation (%s store)", 
     },
   };
 
-  CASES["POST /v1/_agentdef"] = async (): Promise<void> => {
-    const op = (body: Record<string, unknown>): Promise<Reply> => b("POST", "/v1/_agentdef", body);
-    const byId = (defId: string): Record<string, unknown>[] => [{ op: "get", def_id: defId }, { op: "activate", def_id: defId }];
-    const [foreignById, missingById] = [byId(seed.defId), byId("def_missing")];
-    for (const [index, body] of foreignById.entries()) {
-      expectOpaque404({ reply: await op(body), ids: [seed.defId] }, { reply: await op(missingById[index] ?? {}), ids: ["def_missing"] });
-    }
-    const byName = (name: string): Record<string, unknown>[] => [
-      { op: "list", name },
-      { op: "retire", name },
-      { op: "verify", name, content_sha256: seed.defSha },
-      { op: "fork", name, overlay: { tools: [] } },
+  /**
+   * B against A's definition of one kind: every op on A's def_id or name answers exactly as for a
+   * missing one, B may take the same name (with A's very content) as its own version 1, and A's
+   * version stays as A made it.
+   */
+  async function definitionOps(defKind: DefinitionKind): Promise<void> {
+    const path = `/v1/_${defKind}def`;
+    const own = seed.defs[defKind];
+    const { name, overlay } = DEFINITIONS[defKind];
+    const op = (body: Record<string, unknown>): Promise<Reply> => b("POST", path, body);
+    const byId = (defId: string): Record<string, unknown>[] => [
+      { op: "get", def_id: defId },
+      { op: "promote", def_id: defId },
+      { op: "activate", def_id: defId },
+      { op: "retire", def_id: defId },
+      { op: "retire", def_id: defId, retired: false },
+      { op: "fork", parent_def_id: defId },
     ];
-    const [foreignByName, missingByName] = [byName("acme-writer"), byName("no-such-def")];
-    for (const [index, body] of foreignByName.entries()) {
-      const foreign = await op(body);
-      expect(JSON.stringify(foreign.body), JSON.stringify(body)).not.toContain(seed.defId);
-      expect(normalized(foreign, ["acme-writer"])).toEqual(normalized(await op(missingByName[index] ?? {}), ["no-such-def"]));
+    const missingById = byId("def_missing");
+    for (const [index, body] of byId(own.defId).entries()) {
+      expectOpaque404({ reply: await op(body), ids: [own.defId] }, { reply: await op(missingById[index] ?? {}), ids: ["def_missing"] });
     }
-    // The name is free in B: B's create makes B's own version 1; A's stays active and unchanged.
-    expect((await op({ op: "create", name: "acme-writer", overlay: { provider: "mock", model: "mock-echo", system_prompt: "globex" } })).body).toMatchObject({ version: 1 });
-    expect((await a("POST", "/v1/_agentdef", { op: "get", def_id: seed.defId })).body).toMatchObject({ def_id: seed.defId, active: true });
-  };
-  CASES["GET /v1/_agentdef/names"] = async (): Promise<void> => {
-    const names = await b("GET", "/v1/_agentdef/names");
+    const byName = (target: string): Record<string, unknown>[] => [{ op: "list", name: target }, { op: "verify", name: target, content_sha256: own.sha }, { op: "fork", name: target }];
+    const missingByName = byName("no-such-def");
+    for (const [index, body] of byName(name).entries()) {
+      const foreign = await op(body);
+      expect(JSON.stringify(foreign.body), JSON.stringify(body)).not.toContain(own.defId);
+      expect(normalized(foreign, [name])).toEqual(normalized(await op(missingByName[index] ?? {}), ["no-such-def"]));
+    }
+    // The agent B makes differs (mock-echo), so GET /v1/_runnable-agents can tell whose it serves.
+    const mine = await op({ op: "create", name, overlay: defKind === "agent" ? { provider: "mock", model: "mock-echo", system_prompt: "globex" } : overlay });
+    expect(mine.status, JSON.stringify(mine.body)).toBe(200);
+    expect(mine.body).toMatchObject({ name, version: 1, active: true });
+    expect(mine.body.def_id).not.toBe(own.defId);
+    expect((await a("POST", path, { op: "get", def_id: own.defId })).body).toEqual(own.view);
+    expect((await a("POST", path, { op: "list", name })).body.versions.map((version: { def_id: string }) => version.def_id)).toEqual([own.defId]);
+  }
+
+  /** B's names of one kind never show A's version; A's still lists exactly its one. */
+  async function definitionNames(defKind: DefinitionKind): Promise<void> {
+    const path = `/v1/_${defKind}def/names`;
+    const own = seed.defs[defKind];
+    const { name } = DEFINITIONS[defKind];
+    const names = await b("GET", path);
     expect(names.status).toBe(200);
-    expect(JSON.stringify(names.body)).not.toContain(seed.defId);
-    expect(JSON.stringify((await a("GET", "/v1/_agentdef/names")).body)).toContain("acme-writer");
-  };
+    expect(JSON.stringify(names.body)).not.toContain(own.defId);
+    // B's entry under the same name, if B made one (POST case), counts B's version only.
+    for (const entry of names.body.names.filter((candidate: { name: string }) => candidate.name === name)) expect(entry).toMatchObject({ versions: 1, latest_version: 1 });
+    expect((await a("GET", path)).body.names).toEqual([expect.objectContaining({ name, versions: 1, active_def_id: own.defId })]);
+  }
+
+  for (const defKind of DEFINITION_KINDS) {
+    CASES[`POST /v1/_${defKind}def`] = (): Promise<void> => definitionOps(defKind);
+    CASES[`GET /v1/_${defKind}def/names`] = (): Promise<void> => definitionNames(defKind);
+  }
   CASES["GET /v1/_runnable-agents"] = async (): Promise<void> => {
     // B made its own "acme-writer" (POST /v1/_agentdef case, mock-echo): B sees that one, never A's (mock-tools).
     const writer = (reply: Reply): unknown[] => reply.body.agents.filter((agent: { name: string }) => agent.name === "acme-writer").map((agent: { model: string }) => agent.model);
     expect(writer(await b("GET", "/v1/_runnable-agents"))).toEqual(["mock-echo"]);
     expect(writer(await a("GET", "/v1/_runnable-agents"))).toEqual(["mock-tools"]);
+  };
+
+  /**
+   * Operator tokens are the operator's: substrate:admin is the cross-tenant superuser by design
+   * (inventory §10.2: token minting, `?tenant=` focus), so the boundary for a tenant is that its
+   * token is refused every op (403), and nothing of A's tokens is in the refusal.
+   */
+  CASES["POST /v1/_operatortokendef"] = async (): Promise<void> => {
+    const attempts = [
+      { op: "list" },
+      { op: "list", tenant_id: A.tenant },
+      { op: "get", name: A.token },
+      { op: "rotate", name: A.token },
+      { op: "retire", name: A.token },
+      { op: "create", name: "globex-escalate", tenant_id: A.tenant, subject: A.subject, scopes: ["substrate:tenant"] },
+    ];
+    for (const body of attempts) {
+      const refused = await b("POST", "/v1/_operatortokendef", body);
+      expect({ body, status: refused.status, code: refused.body.code }).toEqual({ body, status: 403, code: "forbidden" });
+      expect(JSON.stringify(refused.body)).not.toContain(A.token);
+    }
+    // A's token was neither rotated nor retired, and no token was minted into A.
+    expect((await a("GET", "/v1/_me")).body).toMatchObject({ tenant_id: A.tenant, subject: A.subject });
+    const admin = client(base, () => tokens.admin);
+    const names = (await admin("GET", "/v1/_operatortokendef/names")).body.names.map((entry: { name: string }) => entry.name);
+    expect(names).toContain(A.token);
+    expect(names).not.toContain("globex-escalate");
+  };
+  CASES["GET /v1/_operatortokendef/names"] = async (): Promise<void> => {
+    const refused = await b("GET", "/v1/_operatortokendef/names");
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: "forbidden" });
+    expect(JSON.stringify(refused.body)).not.toContain(A.token);
+  };
+
+  /** A's budgets, usage aside, are exactly as A set them. */
+  async function expectBudgetsOfAUnchanged(): Promise<void> {
+    expect((await a("GET", "/v1/_limits")).body.limits.map(budgetOf)).toEqual(seed.limits.map(budgetOf));
+  }
+
+  CASES["GET /v1/_limits"] = async (): Promise<void> => {
+    const listed = await b("GET", "/v1/_limits");
+    expect(listed.status).toBe(200);
+    expect(listed.body.limits.filter((limit: { tenant_id: string }) => limit.tenant_id !== B.tenant)).toEqual([]);
+    // Naming A's tenant is refused exactly as naming one that does not exist: no list, no oracle.
+    const focus = (tenant: string): Promise<Reply> => b("GET", `/v1/_limits?tenant=${tenant}`);
+    const foreign = await focus(A.tenant);
+    expect(foreign.status).toBe(400);
+    expect(normalized(foreign, [A.tenant])).toEqual(normalized(await focus("no-such-tenant"), ["no-such-tenant"]));
+  };
+  CASES["PUT /v1/_limits"] = async (): Promise<void> => {
+    const refused = await b("PUT", "/v1/_limits", { tenant_id: A.tenant, scope: "tenant", hard_limit: 1 });
+    expect(refused).toMatchObject({ status: 400, body: { code: "invalid_argument" } });
+    expect(refused.body.error).toMatch(/^tenant_id: /);
+    // The same user id in B is B's own budget, not alice's in A.
+    const mine = await b("PUT", "/v1/_limits", { scope: "user", scope_id: "alice", hard_limit: 1 });
+    expect(mine).toMatchObject({ status: 200, body: { tenant_id: B.tenant, scope: "user", scope_id: "alice", hard_limit: 1, updated_by: B.subject } });
+    await expectBudgetsOfAUnchanged();
+  };
+  CASES["DELETE /v1/_limits"] = async (): Promise<void> => {
+    expect((await b("DELETE", "/v1/_limits?scope=tenant")).status).toBe(204);
+    expect((await b("DELETE", "/v1/_limits?scope=user&scope_id=alice")).status).toBe(204);
+    expect((await b("DELETE", `/v1/_limits?scope=tenant&tenant=${A.tenant}`)).status).toBe(400);
+    await expectBudgetsOfAUnchanged();
   };
 
   /** Routes that hold no tenant's rows, and why. */
@@ -386,26 +523,18 @@ describe.each<StoreKind>(["pglite", "postgres"])("tenant isolation (%s store)", 
     "GET /v1/_memory/scopes": "the static catalog of memory scopes",
   };
 
-  /**
-   * TODO(lead): routes of the parallel helpers whose cross-tenant cases belong with their data:
-   * the definition kinds other than agents and operator tokens (A, B1), and limits (E). They are
-   * listed so the enumeration test passes; each needs a case in CASES like the agentdef one.
-   */
-  const TODO_LEAD = (route: string): boolean =>
-    !(route in CASES) && (/^(POST|GET) \/v1\/_[a-z0-9]+def(\/names)?$/.test(route) || route.endsWith(" /v1/_limits"));
-
   it("has a case for every route the runtime serves", () => {
-    const uncovered = runtime.routes.filter((route) => !(route in CASES) && !(route in NOT_TENANT_DATA) && !TODO_LEAD(route));
+    const uncovered = runtime.routes.filter((route) => !(route in CASES) && !(route in NOT_TENANT_DATA));
     expect(uncovered).toEqual([]);
     // And no stale case for a route that is gone.
     expect(Object.keys(CASES).filter((route) => !runtime.routes.includes(route))).toEqual([]);
   });
 
   for (const [route, run] of Object.entries(CASES)) it(`leaks nothing of tenant A through ${route}`, run, 30_000);
-  it.todo("cross-tenant cases for the other definition kinds, /v1/_operatortokendef and /v1/_limits (TODO(lead))");
 
   it("lets a super-admin focus another tenant with ?tenant=, and only a super-admin", async () => {
-    const admin = client(base, { ...B, admin: true });
+    const admin = client(base, () => tokens.admin);
+    expect((await admin("GET", "/v1/_me")).body).toMatchObject({ tenant_id: B.tenant, is_admin: true });
     expect((await admin("GET", `/v1/_memory/scopes/user/alice/keys/plan?tenant=${A.tenant}`)).body.entry.value).toBe("acme secret plan");
     expect(tenantsOf(await admin("GET", `/v1/_usage?group_by=tenant&tenant=${A.tenant}`))).toEqual([A.tenant]);
     const plain = await b("GET", `/v1/_memory/scopes/user/alice/keys/plan?tenant=${A.tenant}`);
