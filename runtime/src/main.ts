@@ -15,7 +15,8 @@ import { registerBuiltinTools } from "./build-tools.ts";
 import { createModelLister } from "./model-listers.ts";
 import { ConcurrencyGate, MOCK_MODELS, MockChatModel, ProviderRegistry, createAnthropicChatModel, createCodeJsChatModel, createGeminiChatModel, createOllamaChatModel, createOpenAiChatModel, createOpenAiEmbedder } from "./providers/index.ts";
 import type { ChatModel } from "./providers/index.ts";
-import { InProcessEventBus, InProcessRunQueue } from "./queue/index.ts";
+import { BullmqRunQueue, InProcessEventBus, InProcessRunQueue, PgControlBus, RedisEventBus } from "./queue/index.ts";
+import type { ControlBus, RunEventBus, RunQueue } from "./queue/index.ts";
 import { AgentCatalog, ProviderHealth, ProviderProbe, RunExecutor, RunService, UsageService, EvaluationService, SubAgentService, HookService, InterruptService, ChannelService, MemoryService, DefinitionService, AuthService } from "./service/index.ts";
 import { isLoopbackHost } from "./config/index.ts";
 import { createHookRunner, ToolRegistry } from "./tools/index.ts";
@@ -26,10 +27,13 @@ import { createLogger, createMetrics, startTracing } from "./telemetry/index.ts"
 import type { RuntimeMetrics } from "./telemetry/index.ts";
 import { buildHttpApp, servedRoutes } from "./transports/http/index.ts";
 import type { Authenticate } from "./transports/http/index.ts";
-import { startRunWorker } from "./transports/worker/index.ts";
+import { startHealthServer, startQueueSweep, startRunWorker } from "./transports/worker/index.ts";
 
 /** The runtime version, from the package manifest. */
 export const VERSION: string = packageJson.version;
+
+/** The longest BullMQ job lock: crash detection of a worker's jobs, not of its runs (Postgres heartbeats). */
+const MAX_JOB_LOCK_MS = 30_000;
 
 /** How long shutdown waits for running runs before leaving them to start-up recovery. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -49,21 +53,96 @@ export function openStore(config: Config): Promise<Store> {
   return createPgliteStore({ dataDir: config.dataDir });
 }
 
+/** The process role: `all` unless `--role` / LOOMCYCLE_ROLE says api or worker. */
+function roleOf(config: Config): "api" | "worker" | "all" {
+  return config.cluster?.role ?? "all";
+}
+
+/**
+ * The run queue and event bus: BullMQ and Redis pub/sub when LOOMCYCLE_REDIS_URL is set (every
+ * process of the cluster shares them), else the embedded in-process pair. The BullMQ lock (at
+ * most 30 s, renewed every half of it while the process lives) expires before the run's heartbeat
+ * goes stale, so a dead worker's job is already back in the queue when the run is reclaimed: the
+ * resume follows the reclaim at once. A lock lost while the worker lives takes nothing away: the
+ * run stays claimed in Postgres, so the redelivered job is a no-op.
+ */
+function buildQueueAndBus(config: Config, logger: Logger): { queue: RunQueue; bus: RunEventBus } {
+  const cluster = config.cluster;
+  if (cluster?.redisUrl == null) {
+    const queue = new InProcessRunQueue({
+      onError: (error, job) => logger.error({ err: error, run_id: job.runId }, "run job failed"),
+      maxWaiting: config.concurrency?.maxQueueDepth,
+    });
+    return { queue, bus: new InProcessEventBus() };
+  }
+  const queue = new BullmqRunQueue({
+    redisUrl: cluster.redisUrl,
+    prefix: cluster.redisPrefix,
+    onError: (error, job) => logger.error({ err: error, ...(job ? { run_id: job.runId } : {}) }, "run queue error"),
+    lockDurationMs: Math.min(config.heartbeat.staleAfterMs, MAX_JOB_LOCK_MS),
+    stalledIntervalMs: Math.max(1_000, Math.min(config.heartbeat.staleAfterMs, MAX_JOB_LOCK_MS) / 2),
+  });
+  const bus = new RedisEventBus({ redisUrl: cluster.redisUrl, prefix: cluster.redisPrefix, onError: (error) => logger.warn({ err: error }, "event bus error") });
+  return { queue, bus };
+}
+
+/**
+ * Start-up recovery (every role: orphaned runs go back to the queue, queued runs are enqueued),
+ * then, in roles worker and all, execution: the queue consumer and the heartbeat. An api process
+ * only enqueues. On a shared queue (BullMQ) a worker also sweeps: runs left queued in the store
+ * get enqueued again. Returns the stop function.
+ */
+async function startWorkerRole(options: { config: Config; queue: RunQueue; executor: RunExecutor; logger: Logger }): Promise<() => void> {
+  const { config, queue, executor, logger } = options;
+  // In a cluster a queue that is down must not stop the process: the workers' sweeps retry the enqueues.
+  const recovered = await executor.recover({ exclusive: config.databaseUrl === null }).catch((error: unknown) => {
+    if (config.cluster?.redisUrl == null) throw error;
+    logger.error({ err: error }, "start-up recovery failed; the workers' recovery sweeps retry it");
+    return { resumed: [], interrupted: [], requeued: [] };
+  });
+  if (recovered.resumed.length > 0) logger.warn({ runs: recovered.resumed }, "resuming runs a stopped process left behind");
+  if (recovered.interrupted.length > 0) logger.warn({ runs: recovered.interrupted }, "interrupted runs that stopped their process too often");
+  if (roleOf(config) === "api") return () => undefined;
+  startRunWorker({ queue, executor, concurrency: config.limits.maxConcurrentRuns });
+  executor.startHeartbeat();
+  const cluster = config.cluster;
+  const stopSweep = cluster?.redisUrl == null ? () => undefined : startQueueSweep({ executor, intervalMs: cluster.sweepIntervalMs, logger });
+  return () => {
+    stopSweep();
+    executor.stopHeartbeat();
+  };
+}
+
+/** A worker process serves no API: only its health listener (health, readiness, metrics) on the configured address. */
+async function serveWorkerHealth(options: { config: Config; store: Store; metrics: ReturnType<typeof createMetrics>; logger: Logger; shutdown: () => Promise<void> }): Promise<Runtime> {
+  const { config, store, metrics } = options;
+  const health = await startHealthServer({
+    ...config.listen,
+    version: VERSION,
+    ready: () => store.ping(),
+    metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+  });
+  options.logger.info({ url: health.url, store: store.description }, "loomcycle worker executing queued runs (health and metrics only)");
+  const close = async (): Promise<void> => {
+    await health.close();
+    await options.shutdown();
+  };
+  return { url: health.url, store, routes: [], close };
+}
+
 /** Builds every adapter (a test may hand in its own store), recovers orphaned runs, starts the worker and the HTTP server. */
 export async function createRuntime(config: Config, options: { logger?: Logger; store?: Store; authenticate?: Authenticate } = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   logStartup(logger, config);
   const tracing = await startTracing(config.otel);
-  const { store, auth } = await openStoreWithAuth({ config, store: options.store, logger });
+  const control = await openControl(config, logger);
+  const { store, auth } = await openStoreWithAuth({ config, store: options.store, logger, control: control.bus });
   const metrics = createMetrics(VERSION);
-  const queue = new InProcessRunQueue({
-    onError: (error, job) => logger.error({ err: error, run_id: job.runId }, "run job failed"),
-    maxWaiting: config.concurrency?.maxQueueDepth,
-  });
+  const { queue, bus } = buildQueueAndBus(config, logger);
   const deps: ServiceDeps = {
     store,
     queue,
-    bus: new InProcessEventBus(),
+    bus,
     agents: new AgentCatalog(await withLocalOllamaDefault(config, logger)),
     providers: buildProviders(config),
     routing: config.routing,
@@ -81,7 +160,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     },
     logger,
     metrics: metrics.runs,
-    ownerId: `${hostname()}:${process.pid}:${newId("proc")}`,
+    ...control.deps,
     contextPlugins: buildContextPlugins(config),
     hooks: new HookService({ store: store.hooks, runner: createHookRunner({ privateHosts: config.network.privateHostAllowlist }) }),
     concurrency: config.concurrency,
@@ -91,12 +170,25 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     channels.declareFromConfig(config.channels ?? []),
     deps.agents.useDefinitions(() => store.definitions.listActive("agent"), { onError: (error) => logger.warn({ err: error }, "reloading agent definitions failed") }),
   ]);
-  const recovered = await executor.recover({ exclusive: config.databaseUrl === null });
-  if (recovered.resumed.length > 0) logger.warn({ runs: recovered.resumed }, "resuming runs a stopped process left behind");
-  if (recovered.interrupted.length > 0) logger.warn({ runs: recovered.interrupted }, "interrupted runs that stopped their process too often");
-  startRunWorker({ queue, executor, concurrency: config.limits.maxConcurrentRuns });
-  executor.startHeartbeat();
+  const stopWorker = await startWorkerRole({ config, queue, executor, logger });
   const probe = startMonitoring({ config, deps, metrics, queue });
+  if (roleOf(config) === "worker") {
+    return serveWorkerHealth({
+      config,
+      store,
+      metrics,
+      logger,
+      shutdown: async () => {
+        stopWorker();
+        deps.agents.stop();
+        probe.stop();
+        await Promise.race([queue.close(), delay(SHUTDOWN_GRACE_MS)]);
+        await Promise.all([bus.close?.(), control.bus?.close()]);
+        await store.close();
+        await tracing.shutdown();
+      },
+    });
+  }
 
   const app = buildHttpApp({
     ...(options.authenticate ? { authenticate: options.authenticate } : {}),
@@ -121,24 +213,45 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
   logger.info({ url: address, store: store.description, agents: config.agents.length }, "loomcycle listening");
 
   const close = async (): Promise<void> => {
-    executor.stopHeartbeat();
+    stopWorker();
     deps.agents.stop();
     probe.stop();
     const closing = app.close();
     await Promise.race([queue.close(), delay(SHUTDOWN_GRACE_MS)]);
     app.server.closeAllConnections();
     await closing;
+    await bus.close?.();
+    await control.bus?.close();
     await store.close();
     await tracing.shutdown();
   };
   return { url: address.replace("[::1]", "localhost"), store, routes: servedRoutes(app), close };
 }
 
+/**
+ * This process's id and the control backplane (cancel and its acknowledgement across processes):
+ * Postgres LISTEN/NOTIFY when the store is a shared Postgres; none in embedded mode, where this
+ * process is alone and cancels locally. Its LISTEN connection is named `loomcycle-control:<pid>`.
+ */
+async function openControl(config: Config, logger: Logger): Promise<{ bus?: ControlBus; deps: Pick<ServiceDeps, "ownerId" | "control" | "cancelAckTimeoutMs"> }> {
+  const ownerId = `${hostname()}:${process.pid}:${newId("proc")}`;
+  const ackTimeout = config.control === undefined ? {} : { cancelAckTimeoutMs: config.control.ackTimeoutMs };
+  if (config.databaseUrl === null) return { deps: { ownerId, ...ackTimeout } };
+  const bus = await PgControlBus.connect({
+    url: config.databaseUrl,
+    origin: ownerId,
+    applicationName: `loomcycle-control:${process.pid}`,
+    ...(config.control === undefined ? {} : { reconnectMs: config.control.reconnectMs }),
+    onError: (error) => logger.warn({ err: error }, "control backplane connection lost; reconnecting"),
+  });
+  return { bus, deps: { ownerId, control: bus, ...ackTimeout } };
+}
+
 /** The store (the test's, or the configured one) and auth over it; a store opened here is closed again if auth refuses to start. */
-async function openStoreWithAuth(options: { config: Config; store: Store | undefined; logger: Logger }): Promise<{ store: Store; auth: AuthService }> {
+async function openStoreWithAuth(options: { config: Config; store: Store | undefined; logger: Logger; control: ControlBus | undefined }): Promise<{ store: Store; auth: AuthService }> {
   const store = options.store ?? (await openStore(options.config));
   try {
-    return { store, auth: await startAuth({ config: options.config, store, logger: options.logger }) };
+    return { store, auth: await startAuth({ config: options.config, store, logger: options.logger, control: options.control }) };
   } catch (error) {
     if (options.store === undefined) await store.close();
     throw error;
@@ -149,11 +262,12 @@ async function openStoreWithAuth(options: { config: Config; store: Store | undef
  * Bearer auth over the store's tokens. Refuses to start in open mode (no token of any kind) on a
  * non-loopback address, and warns loudly when it starts open on loopback.
  */
-async function startAuth(options: { config: Config; store: Store; logger: Logger }): Promise<AuthService> {
+async function startAuth(options: { config: Config; store: Store; logger: Logger; control: ControlBus | undefined }): Promise<AuthService> {
   const { config, logger } = options;
   const settings = config.auth ?? { token: null, pepper: "", rotationGraceSeconds: 0 };
   const auth = new AuthService({
     store: options.store.tokens,
+    control: options.control,
     sharedToken: settings.token,
     pepper: settings.pepper,
     rotationGraceSeconds: settings.rotationGraceSeconds,
@@ -188,7 +302,7 @@ function createServices(
  * Registers the concurrency gauges (worker slots, and per provider its `max_concurrent` slots in
  * use) and starts the availability probe, which runs in the background and never holds up start-up.
  */
-function startMonitoring(options: { config: Config; deps: ServiceDeps; metrics: RuntimeMetrics; queue: InProcessRunQueue }): ProviderProbe {
+function startMonitoring(options: { config: Config; deps: ServiceDeps; metrics: RuntimeMetrics; queue: RunQueue }): ProviderProbe {
   const { config, deps, metrics, queue } = options;
   metrics.gauge("loomcycle_concurrency_active", "Runs executing in this process", () => queue.depth().active);
   metrics.gauge("loomcycle_concurrency_queued", "Runs waiting for a worker slot", () => queue.depth().waiting);

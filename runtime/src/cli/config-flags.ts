@@ -31,6 +31,7 @@ export function configFlags(values: CommandInput["values"]): ConfigFlags {
     host: stringValue(values, "host"),
     dataDir: stringValue(values, "data-dir"),
     agentsDir: stringValue(values, "agents-dir"),
+    role: stringValue(values, "role"),
   };
 }
 

@@ -19,3 +19,11 @@ export function agentSummary(config: Config): string {
   const count = config.agents.length;
   return `${count} agent${count === 1 ? "" : "s"} (${config.agents.map((agent) => agent.name).join(", ")})`;
 }
+
+/** ` · role: worker · queue: redis` in cluster mode (never the Redis URL, which may hold a password); empty when embedded. */
+export function roleSummary(config: Config): string {
+  const cluster = config.cluster;
+  if (cluster === undefined || (cluster.role === "all" && cluster.redisUrl === null)) return "";
+  const role = cluster.role === "worker" ? "worker (health and metrics only)" : cluster.role;
+  return ` · role: ${role} · queue: ${cluster.redisUrl === null ? "in-process" : `redis (${cluster.redisPrefix})`}`;
+}

@@ -23,6 +23,11 @@ const MAX_RESOLVE_PROBE_INTERVAL_MS = 60 * 60_000;
 /** How long a model call waits for a `max_concurrent` slot before it fails over (loomcycle's default). */
 const DEFAULT_PROVIDER_QUEUE_TIMEOUT_MS = 30_000;
 
+/** The roles one program serves (`loomcycle serve --role`). */
+export const ROLES = ["api", "worker", "all"] as const;
+/** A run still queued in Postgres this long after its commit has lost its enqueue: re-enqueue it. */
+const DEFAULT_QUEUE_SWEEP_INTERVAL_MS = 10_000;
+
 /** Log levels pino understands, plus `silent`. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "silent"] as const;
 
@@ -126,6 +131,18 @@ const EnvSchema = z.object({
   LOOMCYCLE_OPERATOR_TOKEN_PEPPER: z.string().optional(),
   /** How long a rotated token's old secret is still accepted (0 = refused at once). */
   LOOMCYCLE_OPERATOR_TOKEN_ROTATION_GRACE_SECONDS: integer(0).default(0),
+  /** Which part of the runtime this process serves (`--role` wins): api, worker or all. */
+  LOOMCYCLE_ROLE: variable({ expected: "api, worker or all", parse: (raw) => ROLES.find((role) => role === raw.toLowerCase()) }).optional(),
+  /** Redis for the BullMQ run queue and the cross-process event fan-out; unset = embedded, in-process. */
+  LOOMCYCLE_REDIS_URL: variable({ expected: "a URL starting with redis:// or rediss://", parse: (raw) => (/^rediss?:\/\//.test(raw) ? raw : undefined), secret: true }).optional(),
+  /** Prefix of every Redis key and channel (one per deployment; tests give each its own). */
+  LOOMCYCLE_REDIS_PREFIX: variable({ expected: "letters, digits, '-', '_' or '.'", parse: (raw) => (/^[\w.-]+$/.test(raw) ? raw : undefined) }).default("loomcycle"),
+  /** How often a worker re-enqueues runs left queued in Postgres (an enqueue that failed after the commit). */
+  LOOMCYCLE_QUEUE_SWEEP_INTERVAL_MS: integer(1).default(DEFAULT_QUEUE_SWEEP_INTERVAL_MS),
+  /** How long a cancel waits for the processes executing its runs to acknowledge (control backplane). */
+  LOOMCYCLE_CANCEL_ACK_TIMEOUT_MS: integer(1).default(1_000),
+  /** First reconnect delay of the control backplane's LISTEN connection (doubles up to 10 s). */
+  LOOMCYCLE_CONTROL_RECONNECT_MS: integer(1).default(250),
 });
 
 /** The settings read from the environment, defaults applied. */

@@ -3,7 +3,7 @@
  * file, agents dir, environment and flags. The only place that reads the environment. May import domain/.
  */
 export { ConfigFile } from "./schema.ts";
-export type { AuthConfig, Config, ModelRef, Pricing, ProviderConfig, UserTierPolicy } from "./schema.ts";
+export type { AuthConfig, ClusterConfig, Config, ModelRef, Pricing, ProviderConfig, UserTierPolicy } from "./schema.ts";
 export { loadConfig } from "./load.ts";
 export type { ConfigFlags, LoadConfigOptions } from "./load.ts";
 export { defaultConfigPath, defaultDataDir } from "./paths.ts";

@@ -17,6 +17,7 @@ import { memoryConfig } from "./memory-config.ts";
 import { resolveVolumes, unknownVolumeWarnings } from "./resolve-volumes.ts";
 import { yamlChannels } from "./yaml-channels.ts";
 import { concurrencyConfig } from "./concurrency-config.ts";
+import { clusterConfig } from "./cluster-config.ts";
 import { resolveSkillsDir } from "./resolve-skills-dir.ts";
 import type { ConfigFileResult } from "./read-config-file.ts";
 
@@ -27,6 +28,8 @@ export interface ConfigFlags {
   host?: string | undefined;
   dataDir?: string | undefined;
   agentsDir?: string | undefined;
+  /** `--role`: api, worker or all (overrides LOOMCYCLE_ROLE). */
+  role?: string | undefined;
 }
 
 /** What loadConfig reads: the environment (main.ts passes process.env), the flags, and the directory relative paths start from. */
@@ -63,12 +66,15 @@ export function loadConfig(options: LoadConfigOptions): Config {
   const listen = resolveListen({ settings, flags, issues });
   const routing = buildRouting({ configFile, issues });
   const { volumes, skillsDir } = resolveDirectories({ configFile, settings, env, cwd, issues, agents, warnings });
+  const cluster = clusterConfig({ settings, roleFlag: flags.role, issues });
   if (issues.length > 0) throw configInvalidError(issues);
   return deepFreeze({
     ...assemble({ settings, listen, configFile, agents, warnings, env, cwd, dataDirFlag: flags.dataDir, agentsDir, routing, endpoints, defaultAgent, volumes }),
     skillsDir,
     channels: yamlChannels(configFile),
     concurrency: concurrencyConfig(configFile, settings),
+    cluster,
+    control: { ackTimeoutMs: settings.LOOMCYCLE_CANCEL_ACK_TIMEOUT_MS, reconnectMs: settings.LOOMCYCLE_CONTROL_RECONNECT_MS },
   });
 }
 

@@ -279,4 +279,19 @@ export interface Config {
   auth?: AuthConfig;
   /** Concurrency quotas and the queue bound (absent = all unlimited). */
   concurrency?: ConcurrencyConfig;
+  /** Process role and the cluster backends (absent = role `all`, embedded queue and event bus). */
+  cluster?: ClusterConfig;
+  /** The control backplane (cancel acknowledgements, LISTEN reconnect); absent = 1 s ack timeout, 250 ms first reconnect. */
+  control?: { ackTimeoutMs: number; reconnectMs: number };
+}
+
+/** `--role` / LOOMCYCLE_ROLE and the Redis the cluster uses (config/cluster-config.ts). */
+export interface ClusterConfig {
+  role: "api" | "worker" | "all";
+  /** null = embedded: the in-process queue and event bus. Holds credentials: never log it. */
+  redisUrl: string | null;
+  /** Prefix of every BullMQ key and pub/sub channel. */
+  redisPrefix: string;
+  /** How often a worker re-enqueues runs still queued in Postgres. */
+  sweepIntervalMs: number;
 }

@@ -47,6 +47,8 @@ export interface Run {
   root_run_id: string;
   /** How many spawns deep this run is: 0 for a top-level run. */
   depth: number;
+  /** When a cancel was requested (durably, on the row); a worker claiming the run cancels it at once. */
+  cancel_requested_at?: Date | null;
 }
 
 /** Where a sub-agent run sits in its tree; absent for a top-level run. */

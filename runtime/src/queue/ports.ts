@@ -42,4 +42,12 @@ export interface RunEventBus {
   publish(events: readonly StoredEvent[]): void;
   /** Calls `listener` for each later event of the run; returns the unsubscribe function. */
   subscribe(runId: string, listener: EventListener): () => void;
+  /**
+   * Resolves once events published from now on reach this process's subscribers of the run (a
+   * remote bus confirms its subscription). Absent = at once. Streams wait on it before they read
+   * the store, so nothing falls between the read and the live tail.
+   */
+  ready?(runId: string): Promise<void>;
+  /** Releases the bus's connections. */
+  close?(): Promise<void>;
 }

@@ -1,5 +1,6 @@
-import { AppError, DEFAULT_TENANT, OPEN_PRINCIPAL, isScope } from "../domain/index.ts";
+import { AppError, DEFAULT_TENANT, OPEN_PRINCIPAL, isScope, newId } from "../domain/index.ts";
 import type { Logger, Principal, Scope } from "../domain/index.ts";
+import type { ControlBus } from "../queue/index.ts";
 import type { OperatorTokenRecord, TokenStore } from "../store/index.ts";
 import { OperatorTokens } from "./operator-tokens.ts";
 import { bearerParts, hashSecret, sameSecret } from "./token-secrets.ts";
@@ -24,6 +25,8 @@ export interface AuthServiceOptions {
   logger: Logger;
   /** How long the token census is trusted before it is re-read (other processes' writes); local writes drop it at once. */
   censusTtlMs?: number;
+  /** The control backplane: a local token write is announced (`token_changed`), and one announced elsewhere drops the census at once. */
+  control?: ControlBus | undefined;
 }
 
 /** The one refusal of authentication: opaque, so it never says whether a token exists. */
@@ -46,8 +49,9 @@ const LEGACY_PRINCIPAL: Principal = Object.freeze({
  * Turns a bearer into a Principal (transport-agnostic: HTTP today, gRPC/MCP later) and manages
  * operator tokens. Minted tokens are looked up in the store on every request, so a retire or a
  * rotation is refused on the very next request in every process. Only the census (does any
- * token exist, does an admin token exist) is cached: dropped on every local write, re-read after
- * `censusTtlMs` for writes by other processes (push invalidation arrives with issue 6).
+ * token exist, does an admin token exist) is cached: dropped on every local write and on every
+ * `token_changed` notice from another process over the control backplane, and re-read after
+ * `censusTtlMs` in any case (a notice lost while the backplane reconnects).
  */
 export class AuthService {
   readonly tokens: OperatorTokens;
@@ -60,7 +64,20 @@ export class AuthService {
       store: options.store,
       pepper: options.pepper,
       rotationGraceSeconds: options.rotationGraceSeconds,
-      onChange: () => (this.census = null),
+      onChange: () => this.tokensChanged(),
+    });
+    options.control?.subscribe((message) => {
+      if (message.kind === "token_changed") this.census = null;
+    });
+    options.control?.onResync(() => (this.census = null));
+  }
+
+  /** A token was written here: drop the census and tell the other processes to drop theirs. */
+  private tokensChanged(): void {
+    this.census = null;
+    const control = this.options.control;
+    control?.publish({ kind: "token_changed", request_id: newId("ctl"), origin: control.origin }).catch((error: unknown) => {
+      this.options.logger.warn({ err: error }, "token change notice could not be sent; other processes re-read tokens within the census TTL");
     });
   }
 

@@ -17,5 +17,6 @@ export function newRunRecord(input: { request: StartRunRequest; session: Session
     // A definition-backed agent is pinned to the version the run was accepted with.
     options: { ...request.options, ...(input.agent.def_id === undefined ? {} : { agent_def_id: input.agent.def_id }) },
     ...(lineage === undefined ? {} : { lineage }),
+    ...(request.idempotency_key === undefined ? {} : { idempotency_key: request.idempotency_key }),
   };
 }

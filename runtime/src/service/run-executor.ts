@@ -35,7 +35,8 @@ export class RunExecutor {
     if (run === null) return this.runs.secrets.drop(runId);
     const controller = new AbortController();
     this.runs.live.set(run.id, controller);
-    if (this.runs.pendingCancels.delete(run.id)) controller.abort(new AppError("CANCELLED", "cancelled by API"));
+    // A cancel recorded while the run waited (or while its last owner ran it) wins over executing it.
+    if (run.cancel_requested_at) controller.abort(new AppError("CANCELLED", "cancelled by API"));
     const started = performance.now();
     let outcome: RunOutcome;
     try {
@@ -179,7 +180,11 @@ export class RunExecutor {
   }
 
   private async tick(): Promise<void> {
-    if (this.runs.live.size > 0) await this.deps.store.heartbeat(this.deps.ownerId);
+    if (this.runs.live.size > 0) {
+      await this.deps.store.heartbeat(this.deps.ownerId);
+      // A cancel notice this process missed (its control connection was down) is found on the rows.
+      await this.runs.control.resync();
+    }
     const { resumed, interrupted } = await this.reclaimStale(new Date(Date.now() - this.deps.limits.staleAfterMs));
     for (const runId of resumed) await this.deps.queue.enqueue({ runId });
     if (resumed.length > 0) this.deps.logger.warn({ runs: resumed }, "resuming runs whose heartbeat went stale");

@@ -10,6 +10,8 @@ import { RunSecrets } from "./run-secrets.ts";
 import { BudgetService } from "./budget-service.ts";
 import { newRunRecord } from "./new-run-record.ts";
 import { reserveQueueSlot, runAdmission } from "./quota-admission.ts";
+import { earlierIdempotentRun } from "./idempotent-start.ts";
+import { RunControl } from "./run-control.ts";
 
 /** The tenant every run belongs to until multi-tenant auth arrives. */
 const DEFAULT_TENANT = "default";
@@ -26,6 +28,12 @@ export interface CancelResult {
   run: Run;
   /** agent_ids of the unfinished sub-agent runs (recursively) that were cancelled with it. */
   cascaded: string[];
+  /**
+   * Every running run it reached was aborted here or acknowledged by the process executing it
+   * (or has finished since) within the ack timeout. Queued runs need no acknowledgement: the
+   * cancel is on their row, so the worker that claims them cancels them.
+   */
+  acknowledged: boolean;
 }
 
 /** A run plus whether this process is executing it right now. */
@@ -42,8 +50,8 @@ export class RunService {
   private readonly deps: ServiceDeps;
   /** Runs this process executes, by run id, with the controller that cancels them. */
   readonly live = new Map<string, AbortController>();
-  /** Cancels requested for runs not yet claimed by a worker here. */
-  readonly pendingCancels = new Set<string>();
+  /** Cancel across processes: durable cancel requests on the rows, notices and acknowledgements over the control bus. */
+  readonly control: RunControl;
   /** Per-run credentials (process memory only), from start until the run ends here. */
   readonly secrets = new RunSecrets();
   /** Monthly token budgets: run admission, the `limit` events of a run, and /v1/_limits. */
@@ -52,16 +60,30 @@ export class RunService {
   constructor(deps: ServiceDeps) {
     this.deps = deps;
     this.budgets = new BudgetService({ store: deps.store.limits });
+    this.control = new RunControl({ store: deps.store.control, bus: deps.control, live: this.live, ownerId: deps.ownerId, logger: deps.logger, ackTimeoutMs: deps.cancelAckTimeoutMs });
   }
 
   /** Validates, persists the run with its input and system prompt, then enqueues it. */
-  async startRun(request: StartRunRequest): Promise<{ run: Run; session: Session }> {
+  async startRun(request: StartRunRequest): Promise<{ run: Run; session: Session; replayed?: true }> {
+    const keyed = { ...request, tenant_id: request.tenant_id ?? DEFAULT_TENANT };
+    const earlier = await earlierIdempotentRun(this.deps.store, keyed);
+    if (earlier !== null) return earlier;
     const slot = reserveQueueSlot(this.deps.queue);
-    const created = await this.persistRun(request).catch((error: unknown) => {
+    let created: { run: Run; session: Session };
+    try {
+      created = await this.persistRun(request);
+    } catch (error) {
       slot.release();
-      throw error;
+      // A concurrent request with the same Idempotency-Key won the unique index: answer its run.
+      const winner = await earlierIdempotentRun(this.deps.store, keyed).catch(() => null);
+      if (winner === null) throw error;
+      return winner;
+    }
+    // Committed first: a failed enqueue (queue unreachable) leaves the run queued in the store,
+    // where the workers' recovery sweep enqueues it, so an accepted run is never lost.
+    await slot.enqueue({ runId: created.run.id }).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, run_id: created.run.id }, "enqueue failed; the run stays queued until a recovery sweep enqueues it");
     });
-    await slot.enqueue({ runId: created.run.id });
     this.deps.metrics.runStarted();
     return created;
   }
@@ -132,23 +154,15 @@ export class RunService {
 
   /**
    * Cancels the newest run holding this handle and every unfinished descendant (its sub-agents,
-   * recursively). A running run stops at once (its stream ends with `done`, stop_reason
-   * `cancelled`); a queued one stops as soon as it is picked up.
+   * recursively), whichever process executes them. A running run stops at once (its stream ends
+   * with `done`, stop_reason `cancelled`); a queued one stops as soon as it is picked up.
    */
-  async cancelByAgentId(tenantId: string, agentId: string): Promise<CancelResult> {
+  async cancelByAgentId(tenantId: string, agentId: string, reason?: string): Promise<CancelResult> {
     const { run } = await this.getByAgentId(tenantId, agentId);
-    const descendants = await this.deps.store.listActiveDescendants(run.id);
-    const cancelled = !TERMINAL_STATUSES.has(run.status);
-    if (cancelled) this.cancelRun(run.id);
-    for (const descendant of descendants) this.cancelRun(descendant.id);
-    return { cancelled, run, cascaded: descendants.map((descendant) => descendant.agent_id) };
-  }
-
-  /** Aborts a run executing here, or marks it to abort as soon as it is claimed. */
-  private cancelRun(runId: string): void {
-    const controller = this.live.get(runId);
-    if (controller === undefined) this.pendingCancels.add(runId);
-    else controller.abort(new AppError("CANCELLED", "cancelled by API"));
+    const { marks, acknowledged } = await this.control.cancel(run.id, reason ?? null);
+    const cancelled = marks.some((mark) => mark.id === run.id);
+    const cascaded = marks.filter((mark) => mark.id !== run.id).map((mark) => mark.agent_id);
+    return { cancelled, run, cascaded, acknowledged };
   }
 
   /** Replays a run's stored events after `fromSeq`, then follows it live until it ends. */

@@ -27,6 +27,8 @@ export async function* streamRunEvents(options: StreamRunEventsOptions): AsyncGe
   const unsubscribe = options.bus.subscribe(options.runId, (event) => live.push(event));
   const cursor = { last: options.fromSeq, ended: false };
   try {
+    // A cross-process bus subscribes asynchronously: read the store only once the tail is live.
+    await options.bus.ready?.(options.runId);
     yield* fromStore(options, cursor);
     while (!cursor.ended) {
       const outcome = await followLive({ live, options, last: cursor.last });

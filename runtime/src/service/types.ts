@@ -1,7 +1,7 @@
 import type { Config } from "../config/index.ts";
 import type { Logger, RunCredentials, RunOptions, Segment } from "../domain/index.ts";
 import type { ProviderRegistry } from "../providers/index.ts";
-import type { RunEventBus, RunQueue } from "../queue/index.ts";
+import type { ControlBus, RunEventBus, RunQueue } from "../queue/index.ts";
 import type { Store } from "../store/index.ts";
 import type { ToolRegistry } from "../tools/index.ts";
 import type { AgentCatalog } from "./agent-catalog.ts";
@@ -54,6 +54,10 @@ export interface ServiceDeps {
   hooks?: HookService;
   /** Per-user/per-tenant concurrency quotas and the queue bound (`concurrency:`); absent = unlimited. */
   concurrency?: Config["concurrency"];
+  /** The control backplane to other processes sharing the store (cancel, acks); absent = this process is alone. */
+  control?: ControlBus;
+  /** How long a cancel waits for the owners of its running runs to acknowledge (default 1 s). */
+  cancelAckTimeoutMs?: number;
 }
 
 /** A request to start a run, already validated by a transport. */
@@ -69,6 +73,8 @@ export interface StartRunRequest {
   options?: RunOptions;
   /** `user_bearer`/`user_credentials`: kept in process memory for the run's tools, never stored. */
   credentials?: RunCredentials;
+  /** The caller's Idempotency-Key: a repeat (same tenant) returns the run it created. */
+  idempotency_key?: string;
 }
 
 /** A request to continue a session with a new user turn. */

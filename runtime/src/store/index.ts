@@ -26,3 +26,4 @@ export type {
 } from "./channel-ports.ts";
 export type { LimitStore, NewTokenLimit, TokenLimitKey } from "./limit-ports.ts";
 export type { RunAdmission } from "./ports.ts";
+export type { CancelMark, ControlStore } from "./control-ports.ts";

@@ -6,6 +6,7 @@ import type { InterruptStore } from "./interrupt-ports.ts";
 import type { DefinitionStore } from "./definition-ports.ts";
 import type { LimitStore } from "./limit-ports.ts";
 import type { TokenStore } from "./token-ports.ts";
+import type { ControlStore } from "./control-ports.ts";
 
 /**
  * Storage ports the core uses. No driver type leaks through them; every adapter (Postgres via
@@ -30,6 +31,8 @@ export interface NewRun {
   options?: RunOptions;
   /** Set for a sub-agent run; absent = a top-level run (its own root, depth 0). */
   lineage?: RunLineage;
+  /** The caller's Idempotency-Key: unique per tenant (a duplicate fails the insert). */
+  idempotency_key?: string;
 }
 
 /** What a top-level run's creation is admitted under (RunStore.createRun). */
@@ -109,8 +112,6 @@ export interface RunStore {
   usageReport(filter: UsageFilter): Promise<UsageRow[]>;
   /** Ids of queued runs, oldest first (re-enqueued at start-up). */
   listQueuedRunIds(): Promise<string[]>;
-  /** Every unfinished descendant of a run (sub-agents, recursively), parents first: what a cancel cascades to. */
-  listActiveDescendants(runId: string): Promise<Run[]>;
 }
 
 /**
@@ -123,6 +124,8 @@ export interface TenantScopedStore {
   getRun(tenantId: string, runId: string): Promise<Run | null>;
   /** The tenant's newest run carrying this caller handle (handles are per tenant). */
   getRunByAgentId(tenantId: string, agentId: string): Promise<Run | null>;
+  /** The tenant's run created with this Idempotency-Key. */
+  getRunByIdempotencyKey(tenantId: string, key: string): Promise<Run | null>;
   getSession(tenantId: string, sessionId: string): Promise<Session | null>;
   /** The tenant's runs matching the filter, newest first. */
   listRuns(tenantId: string, filter: RunFilter): Promise<Run[]>;
@@ -164,4 +167,6 @@ export interface Store extends RunStore, EventLog {
   readonly tokens: TokenStore;
   /** Monthly token budgets and their month-to-date usage (/v1/_limits, run admission). */
   readonly limits: LimitStore;
+  /** Durable cancel requests on run rows (the control backplane's source of truth). */
+  readonly control: ControlStore;
 }

@@ -294,7 +294,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       expect(await scoped.listRuns(other, { user_id: userId })).toEqual([]);
     });
 
-    it("records sub-agent lineage and lists a run's unfinished descendants, parents first", async () => {
+    it("records sub-agent lineage", async () => {
       const root = await newRun();
       expect(root).toMatchObject({ parent_run_id: null, parent_agent_id: null, root_run_id: root.id, depth: 0 });
       const spawn = async (parent: Run): Promise<Run> => {
@@ -303,12 +303,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         return store.createRun({ ...base, lineage }, [{ type: "user_input", segments: [{ role: "user", content: [{ type: "text", text: "child" }] }] }]);
       };
       const child = await spawn(root);
-      const finished = await spawn(root);
       const grandchild = await spawn(child);
-      await store.finishRun(finished.id, { status: "completed", stop_reason: "end_turn", error: null, usage });
       expect(await store.getRun(grandchild.id)).toMatchObject({ parent_run_id: child.id, parent_agent_id: child.agent_id, root_run_id: root.id, depth: 2 });
-      expect((await store.listActiveDescendants(root.id)).map((run) => run.id)).toEqual([child.id, grandchild.id]);
-      expect((await store.listActiveDescendants(grandchild.id)).map((run) => run.id)).toEqual([]);
     });
 
     it("lists a session's queued and running runs, not its finished ones", async () => {

@@ -66,7 +66,9 @@ async function runEmbedded(options: { context: RunContext; config: Config; baseU
   const quiet = config.logLevel === "info" ? "warn" : config.logLevel;
   let runtime: Awaited<ReturnType<CliDeps["startRuntime"]>>;
   try {
-    runtime = await deps.startRuntime({ ...config, listen: { host: "127.0.0.1", port: 0 }, logLevel: quiet });
+    // The one-off runtime executes its run itself, whatever LOOMCYCLE_ROLE says.
+    const cluster = config.cluster === undefined ? {} : { cluster: { ...config.cluster, role: "all" as const } };
+    runtime = await deps.startRuntime({ ...config, ...cluster, listen: { host: "127.0.0.1", port: 0 }, logLevel: quiet });
   } catch (error) {
     deps.stderr(`${styles(deps.color).red("✗")} ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_FAILURE;

@@ -1,4 +1,4 @@
-import { agentSummary, storeKind } from "../describe-config.ts";
+import { agentSummary, roleSummary, storeKind } from "../describe-config.ts";
 import { CONFIG_FLAGS, configFlags, loadCliConfig } from "../config-flags.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../types.ts";
 import { withAuthEnvFile } from "../auth-env.ts";
@@ -15,7 +15,7 @@ async function serve(input: CommandInput): Promise<number> {
     deps.stderr(`loomcycle: ✗ ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_FAILURE;
   }
-  deps.stdout(`loomcycle listening on ${runtime.url} · ${agentSummary(config)} · store: ${storeKind(config)}\n`);
+  deps.stdout(`loomcycle listening on ${runtime.url} · ${agentSummary(config)} · store: ${storeKind(config)}${roleSummary(config)}\n`);
   await deps.waitForShutdown();
   deps.stderr("loomcycle: shutting down\n");
   await runtime.close();
@@ -31,7 +31,10 @@ export const serveCommand: Command = {
     'Then, in another shell: loomcycle run default "hello"\n' +
     "Loads LOOMCYCLE_AUTH_TOKEN from auth.env beside the config file (written by `loomcycle init --with-token`); the environment wins. " +
     "With no token of any kind it serves in open mode, on a loopback address only.",
-  flags: CONFIG_FLAGS,
+  flags: {
+    ...CONFIG_FLAGS,
+    role: { type: "string", value: "<role>", description: "api (HTTP only), worker (executes queued runs; health and metrics only) or all (default, or LOOMCYCLE_ROLE); api and worker need LOOMCYCLE_REDIS_URL and LOOMCYCLE_DATABASE_URL" },
+  },
   positionals: { min: 0, max: 0 },
   run: serve,
 };

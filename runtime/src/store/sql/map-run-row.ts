@@ -30,6 +30,7 @@ export interface RunRow {
   parent_agent_id: string | null;
   root_run_id: string;
   depth: string | number;
+  cancel_requested_at?: Date | null;
 }
 
 const Metadata = z.record(z.string(), z.unknown());
@@ -95,5 +96,6 @@ export function mapRunRow(row: RunRow): Run {
     parent_agent_id: row.parent_agent_id,
     root_run_id: row.root_run_id,
     depth: Number(row.depth),
+    ...(row.cancel_requested_at ? { cancel_requested_at: row.cancel_requested_at } : {}),
   };
 }

@@ -13,7 +13,12 @@ export function insertRunParams(run: NewRun, firstEvents: readonly RunEvent[]): 
   const events = firstEvents.map((event, index) => ({ run_id: run.id, session_id: run.session_id, seq: index + 1, ts_ms: tsMs, event }));
   const identity = [run.id, run.session_id, run.tenant_id, run.agent, run.agent_id, run.user_id, JSON.stringify(run.metadata)];
   const lineage = [run.lineage?.parent_run_id ?? null, run.lineage?.parent_agent_id ?? null, run.lineage?.root_run_id ?? null, run.lineage?.depth ?? 0];
-  return [...identity, ...eventColumns(events), JSON.stringify(run.options ?? {}), ...lineage];
+  return [...identity, ...eventColumns(events), JSON.stringify(run.options ?? {}), ...lineage, idempotencyKeyOf(run)];
+}
+
+/** The run's Idempotency-Key parameter ($19 of insert_run): null when the caller sent none. */
+function idempotencyKeyOf(run: NewRun): string | null {
+  return run.idempotency_key ?? null;
 }
 
 /** What admitRun writes: the run's insert_run parameters and whom it counts against. */

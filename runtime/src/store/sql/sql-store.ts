@@ -28,6 +28,8 @@ import { SqlDefinitionStore } from "./sql-definition-store.ts";
 import { SqlTenantStore } from "./sql-tenant-store.ts";
 import type { TokenStore } from "../token-ports.ts";
 import { SqlTokenStore } from "./sql-token-store.ts";
+import type { ControlStore } from "../control-ports.ts";
+import { SqlControlStore } from "./sql-control-store.ts";
 
 /** listRuns without a limit returns at most this many runs: one page of the runs API. */
 const DEFAULT_LIST_LIMIT = 100;
@@ -65,6 +67,7 @@ export class SqlStore implements Store {
   readonly definitions: DefinitionStore;
   readonly tenantScoped: TenantScopedStore;
   readonly tokens: TokenStore;
+  readonly control: ControlStore;
   private readonly client: SqlClient;
 
   constructor(options: SqlStoreOptions) {
@@ -79,6 +82,7 @@ export class SqlStore implements Store {
     this.definitions = new SqlDefinitionStore(options.client);
     this.tenantScoped = new SqlTenantStore(options.client);
     this.tokens = new SqlTokenStore(options.client);
+    this.control = new SqlControlStore(options.client);
   }
 
   async createSession(session: NewSession): Promise<Session> {
@@ -111,9 +115,6 @@ export class SqlStore implements Store {
     return this.runs("list_runs", [filter.user_id ?? null, filter.statuses ?? null, filter.limit ?? DEFAULT_LIST_LIMIT]);
   }
 
-  listActiveDescendants(runId: string): Promise<Run[]> {
-    return this.runs("list_active_descendants", [runId]);
-  }
 
   listActiveRunsInSession(sessionId: string): Promise<Run[]> {
     return this.runs("list_active_runs_in_session", [sessionId]);

@@ -28,6 +28,11 @@ export class SqlTenantStore implements TenantScopedStore {
     return row === undefined ? null : mapRunRow(row);
   }
 
+  async getRunByIdempotencyKey(tenantId: string, key: string): Promise<Run | null> {
+    const [row] = await this.client.query<RunRow>(loadSql("tenant_select_run_by_idempotency_key"), [tenantId, key]);
+    return row === undefined ? null : mapRunRow(row);
+  }
+
   async getSession(tenantId: string, sessionId: string): Promise<Session | null> {
     const [row] = await this.client.query<SessionRow>(loadSql("tenant_select_session"), [tenantId, sessionId]);
     return row === undefined ? null : mapSessionRow(row);

@@ -33,11 +33,12 @@ export function registerAgentRoutes(app: FastifyInstance, options: HttpAppOption
 
   app.post("/v1/agents/:agent_id/cancel", async (request) => {
     const { agent_id } = parseBody(AgentParams, request.params);
-    parseBody(CancelBody, request.body);
-    const { cancelled, run, cascaded } = await runs.cancelByAgentId(tenantOf(request), agent_id);
+    const { reason } = parseBody(CancelBody, request.body ?? {});
+    const { cancelled, run, cascaded, acknowledged } = await runs.cancelByAgentId(tenantOf(request), agent_id, reason);
     // `cancelled_count` too: loomcycle's TS client reads that key (inventory Appendix B).
     const count = (cancelled ? 1 : 0) + cascaded.length;
-    return { cancelled, cancelled_count: count, agent_id, run_id: run.id, cascaded, status: run.status };
+    // `acknowledged`: every running run reached was stopped by the process executing it (within ~1 s).
+    return { cancelled, cancelled_count: count, agent_id, run_id: run.id, cascaded, status: run.status, acknowledged, ...(reason === undefined ? {} : { reason }) };
   });
 
   app.get("/v1/users/:user_id/agents", async (request) => {

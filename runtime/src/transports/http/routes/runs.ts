@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { AppError } from "../../../domain/index.ts";
 import type { Run, Session, StoredEvent } from "../../../domain/index.ts";
 import type { HttpAppOptions } from "../types.ts";
 import { CompactRequest, ContinueRequest, RunRequest, toRunResult, toRunStatus } from "../contract.ts";
@@ -9,6 +10,20 @@ import { parseBody } from "../parse-body.ts";
 import { SseStream } from "../sse.ts";
 import { tenantOf } from "../principal.ts";
 import { runOwner } from "../tenant-scope.ts";
+
+/** Idempotency-Key: 1 to 255 visible ASCII characters (a UUID fits). */
+const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/, "expected 1 to 255 visible ASCII characters (a UUID, for example)");
+
+/** The request's Idempotency-Key header, if any; a malformed one is a 400 naming the header. */
+function idempotencyKey(request: FastifyRequest): { idempotency_key?: string } {
+  const raw = request.headers["idempotency-key"];
+  if (raw === undefined) return {};
+  const parsed = IdempotencyKey.safeParse(Array.isArray(raw) ? raw.join(",") : raw);
+  if (!parsed.success) {
+    throw new AppError("INVALID_ARGUMENT", `Idempotency-Key: ${parsed.error.issues[0]?.message ?? "invalid"}`, { details: { field: "Idempotency-Key" } });
+  }
+  return { idempotency_key: parsed.data };
+}
 
 const StreamQuery = z.object({ from_seq: z.coerce.number().int().min(0).default(0) });
 const RunParams = z.object({ run_id: z.string().min(1) });
@@ -21,7 +36,11 @@ export function registerRunRoutes(app: FastifyInstance, options: HttpAppOptions)
   app.post("/v1/runs", async (request, reply) => {
     const body = parseBody(RunRequest, request.body);
     const owner = runOwner(request, body.user_id);
-    const started = await runs.startRun({ ...runInput(body), ...owner, agent: body.agent, ...(body.session_id ? { session_id: body.session_id } : {}) });
+    const key = idempotencyKey(request);
+    const started = await runs.startRun({ ...runInput(body), ...owner, agent: body.agent, ...(body.session_id ? { session_id: body.session_id } : {}), ...key });
+    // A repeated Idempotency-Key answers the run the first request created, from its first event.
+    // Set on the raw response: the SSE answer writes its own head (hijacked), the JSON one merges it.
+    if (started.replayed === true) reply.raw.setHeader("idempotent-replayed", "true");
     await answerRun({ request, reply, options, ...started });
   });
 

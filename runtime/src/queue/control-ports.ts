@@ -1,0 +1,48 @@
+/**
+ * The control backplane: small control messages between the processes sharing one database
+ * (cancel and its acknowledgement, token revocation). Never tokens or events: those ride the
+ * event bus. Embedded mode uses the in-process adapter; a cluster uses Postgres LISTEN/NOTIFY.
+ */
+
+/** Asks the processes executing `run_ids` to abort them (the request is already on the rows). */
+export interface CancelMessage {
+  kind: "cancel";
+  request_id: string;
+  /** The process that sent the message; a process ignores its own messages. */
+  origin: string;
+  run_ids: string[];
+}
+
+/** Answers a cancel: `origin` aborted these of the request's runs. */
+export interface CancelAckMessage {
+  kind: "cancel_ack";
+  request_id: string;
+  origin: string;
+  run_ids: string[];
+}
+
+/** A bearer token was created, rotated or retired: drop cached token lookups now. */
+export interface TokenChangedMessage {
+  kind: "token_changed";
+  request_id: string;
+  origin: string;
+}
+
+export type ControlMessage = CancelMessage | CancelAckMessage | TokenChangedMessage;
+
+export type ControlListener = (message: ControlMessage) => void;
+
+export interface ControlBus {
+  /** This process's id, stamped as `origin` on what it sends. */
+  readonly origin: string;
+  /** Sends to every other process; resolves once handed to the backplane (delivery is best effort). */
+  publish(message: ControlMessage): Promise<void>;
+  /** Calls `listener` for each message from another process; returns the unsubscribe function. */
+  subscribe(listener: ControlListener): () => void;
+  /**
+   * Calls `listener` whenever the bus (re)connects after an outage, when messages may have been
+   * lost: the subscriber re-reads the durable state it may have missed. Returns the unsubscribe function.
+   */
+  onResync(listener: () => void): () => void;
+  close(): Promise<void>;
+}
