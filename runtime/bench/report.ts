@@ -120,6 +120,17 @@ workload at concurrency 32 before → after each change, same machine).
   landed, the same workload runs ~20% slower (Postgres c=32: 333 → 259 → 254 runs/s; PGlite c=32: 159 → 129 → 127 in the latest run).
   Measured part of it: the ledger insert alone costs ~12% (Postgres c=32, 1,000 runs: 282 runs/s with the event insert only, 249 with the ledger; reading the ledger rows from the parameters instead of the inserted rows did not help), and the embedded c=256 tail is intermittent: end-to-end p99 12.7 s in one full bench run and 2.6 s in the next (the table above), the slow case being
   the first cold burst of 256 connections. Not yet profiled; the next session starts here.
+- **The cost of issues 4–6 (tools, tenancy, quotas, budgets, auth, control backplane), measured
+  side by side on 2026-11-25 on one machine (slower that day than in the tables of earlier
+  sessions):** the commit before them (44a4e51, checked out in a worktree, same dependencies) ran
+  Postgres 91 / 186 / 212 runs/s at c=1/32/256 and PGlite 72 / 92 / 102; this build runs the figures
+  above, ~5–10% less. Profiling the first version of this build found the statement count per run
+  back up by a third: budget admission read the ledger twice per run and the run's admission
+  wrapped the session and run inserts in begin/commit. Now the tenants that have budgets are a
+  census re-read every 2 s (no query for a tenant without budgets) and only a run counted against a
+  quota (or carrying an Idempotency-Key) gets its own transaction, so a run is again 10 statements
+  (Postgres c=32: 153 → 169–179 runs/s). Still ~44% of the server's CPU samples sit in \`writev\` of
+  the pg socket: the next step is fewer, larger writes (pipelining) or prepared statements.
 - **Memory (open).** The embedded server's peak RSS reaches ~1.1 GiB under this load (Postgres mode:
   ~270 MiB): PGlite's WASM heap grows and never returns memory. Sizing it (shared_buffers, work_mem of
   the embedded instance) is left to the memory targets of issue 11.

@@ -3,6 +3,9 @@ import type { LimitNotice, LimitScope, RunEvent, StoredEvent, TokenLimitUsage } 
 import type { EventSink } from "../loop/index.ts";
 import type { LimitStore } from "../store/index.ts";
 
+/** How long the census of budgeted tenants is trusted before it is re-read. */
+export const BUDGET_CENSUS_TTL_MS = 2_000;
+
 /** A budget to set through PUT /v1/_limits (the tenant comes from the caller's principal). */
 export interface SetTokenLimit {
   tenantId: string;
@@ -23,6 +26,12 @@ export interface SetTokenLimit {
 export class BudgetService {
   private readonly store: LimitStore;
   private readonly now: () => Date;
+  /**
+   * Which tenants have budgets at all, re-read at most every BUDGET_CENSUS_TTL_MS (another
+   * process's PUT shows within that) and dropped on every local write: a tenant without budgets
+   * (the common case) costs no query per run.
+   */
+  private census: { tenants: Set<string>; at: number } | null = null;
 
   constructor(options: { store: LimitStore; now?: () => Date }) {
     this.store = options.store;
@@ -42,11 +51,13 @@ export class BudgetService {
       });
     }
     const limit = { tenant_id: input.tenantId, scope: input.scope, scope_id: scopeId, soft_limit: input.softLimit, hard_limit: input.hardLimit, updated_by: input.updatedBy };
+    this.census = null;
     return this.store.upsert(limit, monthStartUtc(this.now()));
   }
 
   /** Deletes a budget; deleting one that does not exist is not an error (DELETE is idempotent). */
   async delete(input: { tenantId: string; scope: LimitScope; scopeId?: string | undefined }): Promise<void> {
+    this.census = null;
     await this.store.delete({ tenant_id: input.tenantId, scope: input.scope, scope_id: scopeIdFor(input) });
   }
 
@@ -56,6 +67,7 @@ export class BudgetService {
    * already reached, which the run records as `limit` events before it starts.
    */
   async admit(input: { tenantId: string; userId: string | null }): Promise<LimitNotice[]> {
+    if (!(await this.hasBudgets(input.tenantId))) return [];
     const now = this.now();
     const budgets = await this.store.applicable({ ...input, since: monthStartUtc(now) });
     const notices = budgets.flatMap(reachedLimits);
@@ -68,12 +80,20 @@ export class BudgetService {
     return notices;
   }
 
+  private async hasBudgets(tenantId: string): Promise<boolean> {
+    if (this.census === null || Date.now() - this.census.at > BUDGET_CENSUS_TTL_MS) {
+      this.census = { tenants: new Set(await this.store.budgetedTenants()), at: Date.now() };
+    }
+    return this.census.tenants.has(tenantId);
+  }
+
   /**
    * Wraps a run's event sink so each model call's tokens are added to the month-to-date usage and
    * a budget tier reached for the first time in this run emits one `limit` event. `runEvents`
    * are the run's stored events (a resumed run does not repeat a notice). No budget = the sink itself.
    */
   async watch(input: { tenantId: string; userId: string | null; runEvents: readonly StoredEvent[]; sink: EventSink }): Promise<EventSink> {
+    if (!(await this.hasBudgets(input.tenantId))) return input.sink;
     const budgets = await this.store.applicable({ tenantId: input.tenantId, userId: input.userId, since: monthStartUtc(this.now()) });
     if (budgets.length === 0) return input.sink;
     const noticed = new Set(input.runEvents.flatMap((stored) => (stored.event.type === "limit" ? [noticeKey(stored.event.limit)] : [])));

@@ -27,4 +27,6 @@ export interface LimitStore {
   upsert(limit: NewTokenLimit, since: Date): Promise<TokenLimitUsage>;
   /** Deletes a budget; false when there was none. */
   delete(key: TokenLimitKey): Promise<boolean>;
+  /** The tenants with at least one budget. */
+  budgetedTenants(): Promise<string[]>;
 }

@@ -45,6 +45,11 @@ export class SqlLimitStore implements LimitStore {
     return rows.map(mapLimitRow);
   }
 
+  async budgetedTenants(): Promise<string[]> {
+    const rows = await this.client.query<{ tenant_id: string }>(loadSql("limit_budgeted_tenants"));
+    return rows.map((row) => row.tenant_id);
+  }
+
   async applicable(input: { tenantId: string; userId: string | null; since: Date }): Promise<TokenLimitUsage[]> {
     const rows = await this.client.query<TokenLimitRow>(loadSql("limit_applicable"), [input.tenantId, input.since.toISOString(), input.userId]);
     return rows.map(mapLimitRow);

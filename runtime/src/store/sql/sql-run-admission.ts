@@ -54,6 +54,13 @@ interface QuotaCheck {
   perTenant: number;
 }
 
+/** Whether admitting this run counts it against a quota (then it needs its own transaction and lock). */
+export function quotaApplies(input: { userId: string | null; quota: RunQuota | undefined }): boolean {
+  if (input.quota === undefined) return false;
+  const hasUser = input.userId !== null && input.userId !== "";
+  return input.quota.maxPerTenant > 0 || (hasUser && input.quota.maxPerUser > 0);
+}
+
 /**
  * One lock per admission: the tenant's when a tenant quota is set (it serializes the tenant's
  * users too), else the user's; then one count of the active top-level runs.

@@ -22,7 +22,7 @@ import { SqlInterruptStore } from "./sql-interrupt-store.ts";
 import { SqlMemoryStore } from "./sql-memory-store.ts";
 import type { LimitStore } from "../limit-ports.ts";
 import { SqlLimitStore } from "./sql-limit-store.ts";
-import { admitRun, insertRunParams } from "./sql-run-admission.ts";
+import { admitRun, quotaApplies, insertRunParams } from "./sql-run-admission.ts";
 import type { DefinitionStore } from "../definition-ports.ts";
 import { SqlDefinitionStore } from "./sql-definition-store.ts";
 import { SqlTenantStore } from "./sql-tenant-store.ts";
@@ -98,7 +98,13 @@ export class SqlStore implements Store {
 
   async createRun(run: NewRun, firstEvents: readonly RunEvent[], admission?: RunAdmission): Promise<Run> {
     const params = insertRunParams(run, firstEvents);
-    if (admission !== undefined) return this.client.transaction((tx) => admitRun(tx, { tenantId: run.tenant_id, userId: run.user_id, insertRunParams: params, admission }));
+    if (admission !== undefined) {
+      const input = { tenantId: run.tenant_id, userId: run.user_id, insertRunParams: params, admission };
+      // A quota check must count and insert under one lock, and an Idempotency-Key loser must leave no
+      // session behind: both need one transaction. Otherwise two plain statements save two round trips.
+      const atomic = quotaApplies({ userId: run.user_id, quota: admission.quota }) || run.idempotency_key !== undefined;
+      return atomic ? this.client.transaction((tx) => admitRun(tx, input)) : admitRun(this.client, input);
+    }
     const rows = await this.client.query<RunRow>(loadSql("insert_run"), params);
     return mapRunRow(onlyRow(rows, "insert_run"));
   }
