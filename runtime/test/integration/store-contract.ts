@@ -294,6 +294,28 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       expect(await scoped.listRuns(other, { user_id: userId })).toEqual([]);
     });
 
+    it("withdraws a run's pending questions when the run ends, by finishing or by being interrupted", async () => {
+      const ask = (run: Run, id: string) =>
+        store.interrupts.insert({
+          interrupt_id: id, run_id: run.id, session_id: run.session_id, tenant_id: "default", user_id: null, agent_name: "default",
+          agent_id: run.agent_id, kind: "question", status: "pending", question: "go?", options: [], context_data: null,
+          priority: "normal", expires_at: new Date(Date.now() + 60_000),
+        });
+      const finished = await newRun();
+      const crashed = await newRun();
+      await store.claimRun(finished.id, "owner-a");
+      const claimed = await store.claimRun(crashed.id, "owner-dead");
+      await ask(finished, `int_${finished.id}`);
+      await ask(crashed, `int_${crashed.id}`);
+      expect(await store.interrupts.countPending(finished.id)).toBe(1);
+      await store.finishRun(finished.id, { status: "failed", stop_reason: null, error: "boom", usage });
+      await store.interruptStaleRuns(new Date((claimed?.heartbeat_at?.getTime() ?? 0) + 1), "interrupted");
+      for (const run of [finished, crashed]) {
+        expect(await store.interrupts.get(`int_${run.id}`)).toMatchObject({ status: "cancelled", resolved_by: "runtime" });
+        expect(await store.interrupts.countPending(run.id)).toBe(0);
+      }
+    });
+
     it("records sub-agent lineage", async () => {
       const root = await newRun();
       expect(root).toMatchObject({ parent_run_id: null, parent_agent_id: null, root_run_id: root.id, depth: 0 });

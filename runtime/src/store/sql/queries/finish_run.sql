@@ -1,6 +1,7 @@
 -- Records a run's outcome, releases its owner and appends its final events (the terminal
 -- done/error), in ONE statement. A run that already finished is left unchanged and gets no
--- events. Returns the id when the row changed.
+-- events. Questions the run still waits on (Interruption asks) are withdrawn: nobody may answer a
+-- finished run. Returns the id when the row changed.
 -- $1 text: run id; $2 text: final status; $3 text|null: stop_reason; $4 text|null: error;
 -- $5..$8 bigint: input, output, cache-creation and cache-read tokens;
 -- $9 text|null: provider; $10 text|null: model;
@@ -28,5 +29,8 @@ with finished as (
     with ordinality as batch (run_id, seq, session_id, ts, type, payload, position)
   where exists (select 1 from finished)
   order by batch.position
+), withdrawn as (
+  update interrupts set status = 'cancelled', resolved_at = now(), resolved_by = 'runtime'
+  where run_id in (select id from finished) and status = 'pending'
 )
 select id from finished

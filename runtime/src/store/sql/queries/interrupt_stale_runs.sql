@@ -1,6 +1,6 @@
 -- Marks running runs whose owner stopped heart-beating as interrupted and appends one error
--- event to each at the run's next seq, in one statement (hence one transaction). Returns the
--- interrupted run ids.
+-- event to each at the run's next seq, in one statement (hence one transaction); their pending
+-- Interruption asks are withdrawn. Returns the interrupted run ids.
 -- $1 timestamptz (ISO-8601 text): the cutoff; a heartbeat (or, with none, a start) older than
 -- this is stale; $2 text: the reason, stored as the run's error and the event's message.
 with stale as (
@@ -24,5 +24,9 @@ appended as (
          jsonb_build_object('type', 'error', 'error', $2::text, 'code', 'interrupted')
   from stale
   returning run_id
+),
+withdrawn as (
+  update interrupts set status = 'cancelled', resolved_at = now(), resolved_by = 'runtime'
+  where run_id in (select id from stale) and status = 'pending'
 )
 select run_id as id from appended order by run_id
