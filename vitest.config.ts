@@ -20,6 +20,18 @@ export default defineConfig({
           pool: "forks",
         },
       },
+      {
+        // The controller: CRD generation (drift check) and tests against a real kube-apiserver
+        // (controller/test/support/kube-testenv.ts; its first run on a machine builds the binaries).
+        test: {
+          name: "controller",
+          include: ["controller/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          pool: "forks",
+        },
+      },
     ],
   },
 });

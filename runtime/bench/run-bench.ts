@@ -3,7 +3,11 @@
  * server process, on PGlite and on Postgres, at several concurrency levels. Writes
  * docs/BENCHMARKS.md and docs/benchmarks.json.
  *
- * Flags: --quick (fewer runs, for a smoke check), --levels 1,32,256, --stores pglite,postgres
+ * Then the cluster section (cluster-bench.ts): api and worker processes over Postgres + Redis.
+ *
+ * Flags: --quick (fewer runs, for a smoke check), --levels 1,32,256, --stores pglite,postgres,
+ * --only stores|cluster (measure one section; the report keeps the other as it was),
+ * --cluster-levels 32,256
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,6 +17,8 @@ import pg from "pg";
 import { drive, percentile } from "./load.ts";
 import { startServer } from "../test/support/server-process.ts";
 import type { ServerProcess } from "../test/support/server-process.ts";
+import { benchCluster } from "./cluster-bench.ts";
+import type { ClusterResult } from "./cluster-bench.ts";
 import { machineInfo, writeReport } from "./report.ts";
 import type { LevelResult, StoreResult } from "./report.ts";
 
@@ -42,8 +48,11 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     levels: { type: "string", default: "1,32,256" },
     stores: { type: "string", default: "pglite,postgres" },
+    only: { type: "string" },
+    "cluster-levels": { type: "string", default: "32,256" },
   },
 });
+if (values.only !== undefined && values.only !== "stores" && values.only !== "cluster") throw new Error("--only: expected stores or cluster");
 const levels = values.levels.split(",").map(Number);
 const stores = values.stores.split(",") as ("pglite" | "postgres")[];
 
@@ -96,11 +105,20 @@ async function benchStore(store: "pglite" | "postgres", agentsDir: string): Prom
   }
 }
 
-const agentsDir = await mkdtemp(join(tmpdir(), "lc-bench-agents-"));
-await writeFile(join(agentsDir, "bench.md"), AGENT_MD);
-const results: StoreResult[] = [];
-for (const store of stores) results.push(await benchStore(store, agentsDir));
-await rm(agentsDir, { recursive: true, force: true });
+async function benchStores(): Promise<StoreResult[]> {
+  const agentsDir = await mkdtemp(join(tmpdir(), "lc-bench-agents-"));
+  await writeFile(join(agentsDir, "bench.md"), AGENT_MD);
+  const results: StoreResult[] = [];
+  for (const store of stores) results.push(await benchStore(store, agentsDir));
+  await rm(agentsDir, { recursive: true, force: true });
+  return results;
+}
+
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
-await writeReport({ results, machine: await machineInfo(ADMIN_URL), command, script: SCRIPT });
+const results = values.only === "cluster" ? undefined : await benchStores();
+let cluster: ClusterResult | undefined;
+if (values.only !== "stores") {
+  cluster = await benchCluster({ quick: values.quick, levels: values["cluster-levels"].split(",").map(Number), script: SCRIPT, command });
+}
+await writeReport({ ...(results ? { results } : {}), ...(cluster ? { cluster } : {}), machine: await machineInfo(ADMIN_URL), command, script: SCRIPT });
 console.log("wrote docs/BENCHMARKS.md and docs/benchmarks.json");

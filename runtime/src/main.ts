@@ -13,11 +13,12 @@ import { newId } from "./domain/index.ts";
 import type { Embedder, Logger } from "./domain/index.ts";
 import { registerBuiltinTools } from "./build-tools.ts";
 import { createModelLister } from "./model-listers.ts";
+import { registerScaleSignals } from "./register-scale-signals.ts";
 import { ConcurrencyGate, MOCK_MODELS, MockChatModel, ProviderRegistry, createAnthropicChatModel, createCodeJsChatModel, createGeminiChatModel, createOllamaChatModel, createOpenAiChatModel, createOpenAiEmbedder } from "./providers/index.ts";
 import type { ChatModel } from "./providers/index.ts";
-import { BullmqRunQueue, InProcessEventBus, InProcessRunQueue, PgControlBus, RedisEventBus } from "./queue/index.ts";
-import type { ControlBus, RunEventBus, RunQueue } from "./queue/index.ts";
-import { AgentCatalog, ProviderHealth, ProviderProbe, RunExecutor, RunService, UsageService, EvaluationService, SubAgentService, HookService, InterruptService, ChannelService, MemoryService, DefinitionService, AuthService } from "./service/index.ts";
+import { BullmqRunQueue, InProcessEventBus, InProcessRunQueue, InProcessRunStateFeed, PgControlBus, RedisEventBus, RedisRunStateFeed } from "./queue/index.ts";
+import type { ControlBus, RunEventBus, RunQueue, RunStateFeed } from "./queue/index.ts";
+import { AgentCatalog, ProviderHealth, ProviderProbe, RunExecutor, RunService, UsageService, EvaluationService, SubAgentService, HookService, InterruptService, ChannelService, MemoryService, DefinitionService, AuthService, DEFAULT_IDEMPOTENCY_TTL_SECONDS, startIdempotencySweep, SnapshotService, PauseService, credentialKey } from "./service/index.ts";
 import { isLoopbackHost } from "./config/index.ts";
 import { createHookRunner, ToolRegistry } from "./tools/index.ts";
 import type { ServiceDeps } from "./service/index.ts";
@@ -35,6 +36,9 @@ export const VERSION: string = packageJson.version;
 /** The longest BullMQ job lock: crash detection of a worker's jobs, not of its runs (Postgres heartbeats). */
 const MAX_JOB_LOCK_MS = 30_000;
 
+/** How long a worker's store statements retry while Postgres cannot be reached (restart, failover) before they fail. */
+const WORKER_STORE_RETRY_MS = 30_000;
+
 /** How long shutdown waits for running runs before leaving them to start-up recovery. */
 const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -49,7 +53,8 @@ export interface Runtime {
 
 /** Opens the configured store: Postgres when a URL is set, else PGlite under the data dir. */
 export function openStore(config: Config): Promise<Store> {
-  if (config.databaseUrl !== null) return createPostgresStore({ url: config.databaseUrl });
+  // A worker rides out a Postgres restart (its runs' writes wait) instead of failing the runs it executes.
+  if (config.databaseUrl !== null) return createPostgresStore({ url: config.databaseUrl, ...(roleOf(config) === "worker" ? { retryUnavailableMs: WORKER_STORE_RETRY_MS } : {}) });
   return createPgliteStore({ dataDir: config.dataDir });
 }
 
@@ -66,24 +71,27 @@ function roleOf(config: Config): "api" | "worker" | "all" {
  * resume follows the reclaim at once. A lock lost while the worker lives takes nothing away: the
  * run stays claimed in Postgres, so the redelivered job is a no-op.
  */
-function buildQueueAndBus(config: Config, logger: Logger): { queue: RunQueue; bus: RunEventBus } {
+function buildQueueAndBus(config: Config, logger: Logger, metrics: RuntimeMetrics): { queue: RunQueue; bus: RunEventBus; runStates: RunStateFeed } {
   const cluster = config.cluster;
   if (cluster?.redisUrl == null) {
     const queue = new InProcessRunQueue({
       onError: (error, job) => logger.error({ err: error, run_id: job.runId }, "run job failed"),
       maxWaiting: config.concurrency?.maxQueueDepth,
     });
-    return { queue, bus: new InProcessEventBus() };
+    return { queue, bus: new InProcessEventBus(), runStates: new InProcessRunStateFeed() };
   }
   const queue = new BullmqRunQueue({
     redisUrl: cluster.redisUrl,
     prefix: cluster.redisPrefix,
+    maxWaiting: config.concurrency?.maxQueueDepth,
     onError: (error, job) => logger.error({ err: error, ...(job ? { run_id: job.runId } : {}) }, "run queue error"),
     lockDurationMs: Math.min(config.heartbeat.staleAfterMs, MAX_JOB_LOCK_MS),
     stalledIntervalMs: Math.max(1_000, Math.min(config.heartbeat.staleAfterMs, MAX_JOB_LOCK_MS) / 2),
   });
-  const bus = new RedisEventBus({ redisUrl: cluster.redisUrl, prefix: cluster.redisPrefix, onError: (error) => logger.warn({ err: error }, "event bus error") });
-  return { queue, bus };
+  const bus = new RedisEventBus({ redisUrl: cluster.redisUrl, prefix: cluster.redisPrefix, onError: (error) => logger.warn({ err: error }, "event bus error"), onLag: metrics.backplaneLag });
+  // Run state changes (GET /v1/users/{id}/agents/stream): workers publish, api processes follow.
+  const runStates = new RedisRunStateFeed({ redisUrl: cluster.redisUrl, prefix: cluster.redisPrefix, onError: (error) => logger.warn({ err: error }, "run state feed error") });
+  return { queue, bus, runStates };
 }
 
 /**
@@ -92,8 +100,10 @@ function buildQueueAndBus(config: Config, logger: Logger): { queue: RunQueue; bu
  * only enqueues. On a shared queue (BullMQ) a worker also sweeps: runs left queued in the store
  * get enqueued again. Returns the stop function.
  */
-async function startWorkerRole(options: { config: Config; queue: RunQueue; executor: RunExecutor; logger: Logger }): Promise<() => void> {
+async function startWorkerRole(options: { config: Config; queue: RunQueue; executor: RunExecutor; logger: Logger; store: Store; pause: PauseService }): Promise<() => void> {
   const { config, queue, executor, logger } = options;
+  // The pause state first: runs this process claims while the runtime is paused park at once.
+  await options.pause.start();
   // In a cluster a queue that is down must not stop the process: the workers' sweeps retry the enqueues.
   const recovered = await executor.recover({ exclusive: config.databaseUrl === null }).catch((error: unknown) => {
     if (config.cluster?.redisUrl == null) throw error;
@@ -105,10 +115,12 @@ async function startWorkerRole(options: { config: Config; queue: RunQueue; execu
   if (roleOf(config) === "api") return () => undefined;
   startRunWorker({ queue, executor, concurrency: config.limits.maxConcurrentRuns });
   executor.startHeartbeat();
+  const stopRetention = startIdempotencySweep({ store: options.store, ttlSeconds: config.idempotency?.ttlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS, logger });
   const cluster = config.cluster;
   const stopSweep = cluster?.redisUrl == null ? () => undefined : startQueueSweep({ executor, intervalMs: cluster.sweepIntervalMs, logger });
   return () => {
     stopSweep();
+    stopRetention();
     executor.stopHeartbeat();
   };
 }
@@ -135,10 +147,10 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
   const logger = options.logger ?? createLogger(config.logLevel);
   logStartup(logger, config);
   const tracing = await startTracing(config.otel);
-  const control = await openControl(config, logger);
-  const { store, auth } = await openStoreWithAuth({ config, store: options.store, logger, control: control.bus });
   const metrics = createMetrics(VERSION);
-  const { queue, bus } = buildQueueAndBus(config, logger);
+  const control = await openControl(config, logger, metrics);
+  const { store, auth } = await openStoreWithAuth({ config, store: options.store, logger, control: control.bus });
+  const { queue, bus, runStates } = buildQueueAndBus(config, logger, metrics);
   const deps: ServiceDeps = {
     store,
     queue,
@@ -164,14 +176,18 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     contextPlugins: buildContextPlugins(config),
     hooks: new HookService({ store: store.hooks, runner: createHookRunner({ privateHosts: config.network.privateHostAllowlist }) }),
     concurrency: config.concurrency,
+    idempotencyTtlSeconds: config.idempotency?.ttlSeconds,
+    runStates,
+    ...(config.auth?.sealingKey ? { credentialKey: credentialKey(config.auth.sealingKey) } : {}),
+    credentialsNeedKey: roleOf(config) === "api",
   };
-  const { runs, executor, evaluations, interrupts, channels, memory, definitions } = createServices(config, deps);
+  const { runs, executor, evaluations, interrupts, channels, memory, definitions, pause } = createServices(config, deps);
   await Promise.all([
     channels.declareFromConfig(config.channels ?? []),
     deps.agents.useDefinitions(() => store.definitions.listActive("agent"), { onError: (error) => logger.warn({ err: error }, "reloading agent definitions failed") }),
   ]);
-  const stopWorker = await startWorkerRole({ config, queue, executor, logger });
-  const probe = startMonitoring({ config, deps, metrics, queue });
+  const stopWorker = await startWorkerRole({ config, queue, executor, logger, store, pause });
+  const probe = startMonitoring({ config, deps, metrics, queue, runs });
   if (roleOf(config) === "worker") {
     return serveWorkerHealth({
       config,
@@ -179,11 +195,13 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
       metrics,
       logger,
       shutdown: async () => {
-        stopWorker();
         deps.agents.stop();
         probe.stop();
-        await Promise.race([queue.close(), delay(SHUTDOWN_GRACE_MS)]);
-        await Promise.all([bus.close?.(), control.bus?.close()]);
+        // The heartbeat goes on while runs park: they are alive here until they return.
+        await handBackRuns({ pause, queue, graceMs: config.shutdown?.graceMs ?? SHUTDOWN_GRACE_MS, logger });
+        stopWorker();
+        pause.stop();
+        await Promise.all([bus.close?.(), control.bus?.close(), runStates.close?.()]);
         await store.close();
         await tracing.shutdown();
       },
@@ -201,6 +219,8 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     channels,
     memory,
     definitions,
+    snapshots: buildSnapshots({ config, store, runs, agents: deps.agents, logger, pause }),
+    pause,
     ...(deps.hooks ? { hooks: deps.hooks } : {}),
     resolver: probe,
     logger,
@@ -213,14 +233,17 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
   logger.info({ url: address, store: store.description, agents: config.agents.length }, "loomcycle listening");
 
   const close = async (): Promise<void> => {
-    stopWorker();
     deps.agents.stop();
     probe.stop();
     const closing = app.close();
-    await Promise.race([queue.close(), delay(SHUTDOWN_GRACE_MS)]);
+    if (roleOf(config) === "api") await Promise.race([queue.close(), delay(SHUTDOWN_GRACE_MS)]);
+    else await handBackRuns({ pause, queue, graceMs: config.shutdown?.graceMs ?? SHUTDOWN_GRACE_MS, logger });
+    stopWorker();
+    pause.stop();
     app.server.closeAllConnections();
     await closing;
     await bus.close?.();
+    await runStates.close?.();
     await control.bus?.close();
     await store.close();
     await tracing.shutdown();
@@ -233,7 +256,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
  * Postgres LISTEN/NOTIFY when the store is a shared Postgres; none in embedded mode, where this
  * process is alone and cancels locally. Its LISTEN connection is named `loomcycle-control:<pid>`.
  */
-async function openControl(config: Config, logger: Logger): Promise<{ bus?: ControlBus; deps: Pick<ServiceDeps, "ownerId" | "control" | "cancelAckTimeoutMs"> }> {
+async function openControl(config: Config, logger: Logger, metrics: RuntimeMetrics): Promise<{ bus?: ControlBus; deps: Pick<ServiceDeps, "ownerId" | "control" | "cancelAckTimeoutMs"> }> {
   const ownerId = `${hostname()}:${process.pid}:${newId("proc")}`;
   const ackTimeout = config.control === undefined ? {} : { cancelAckTimeoutMs: config.control.ackTimeoutMs };
   if (config.databaseUrl === null) return { deps: { ownerId, ...ackTimeout } };
@@ -243,6 +266,7 @@ async function openControl(config: Config, logger: Logger): Promise<{ bus?: Cont
     applicationName: `loomcycle-control:${process.pid}`,
     ...(config.control === undefined ? {} : { reconnectMs: config.control.reconnectMs }),
     onError: (error) => logger.warn({ err: error }, "control backplane connection lost; reconnecting"),
+    onLag: metrics.backplaneLag,
   });
   return { bus, deps: { ownerId, control: bus, ...ackTimeout } };
 }
@@ -285,7 +309,16 @@ async function startAuth(options: { config: Config; store: Store; logger: Logger
 function createServices(
   config: Config,
   deps: ServiceDeps,
-): { runs: RunService; executor: RunExecutor; evaluations: EvaluationService; interrupts: InterruptService; channels: ChannelService; memory: MemoryService; definitions: DefinitionService } {
+): {
+  runs: RunService;
+  executor: RunExecutor;
+  evaluations: EvaluationService;
+  interrupts: InterruptService;
+  channels: ChannelService;
+  memory: MemoryService;
+  definitions: DefinitionService;
+  pause: PauseService;
+} {
   const runs = new RunService(deps);
   const executor = new RunExecutor(deps, runs);
   const evaluations = new EvaluationService({ store: deps.store, agents: deps.agents });
@@ -295,17 +328,20 @@ function createServices(
   const memory = new MemoryService({ backend: deps.store.memory, embedder: buildEmbedder(config), agents: deps.agents, logger: deps.logger });
   const definitions = new DefinitionService({ store: deps.store.definitions, agents: deps.agents });
   registerBuiltinTools(deps.tools, { config, runs, agents: deps.agents, evaluations, subAgents, interrupts, channels, memory, definitions });
-  return { runs, executor, evaluations, interrupts, channels, memory, definitions };
+  const pause = new PauseService({ store: deps.store, runs, bus: deps.control, logger: deps.logger });
+  return { runs, executor, evaluations, interrupts, channels, memory, definitions, pause };
 }
 
 /**
  * Registers the concurrency gauges (worker slots, and per provider its `max_concurrent` slots in
- * use) and starts the availability probe, which runs in the background and never holds up start-up.
+ * use) and the scale signals (queue depth, runs by status, lease age), and starts the availability probe, which runs in the background and never holds up start-up.
  */
-function startMonitoring(options: { config: Config; deps: ServiceDeps; metrics: RuntimeMetrics; queue: RunQueue }): ProviderProbe {
+function startMonitoring(options: { config: Config; deps: ServiceDeps; metrics: RuntimeMetrics; queue: RunQueue; runs: RunService }): ProviderProbe {
   const { config, deps, metrics, queue } = options;
+  registerScaleSignals({ metrics, store: deps.store, queue, liveRuns: () => options.runs.live.size });
   metrics.gauge("loomcycle_concurrency_active", "Runs executing in this process", () => queue.depth().active);
   metrics.gauge("loomcycle_concurrency_queued", "Runs waiting for a worker slot", () => queue.depth().waiting);
+  metrics.gauge("loomcycle_user_stream_followers", "Open GET /v1/users/{id}/agents/stream followers in this process", () => deps.runStates?.listenerCount?.() ?? 0);
   for (const gate of deps.providers.gates()) {
     const name = `loomcycle_provider_slots_in_use_${gate.provider.replace(/[^a-zA-Z0-9_]/g, "_")}`;
     metrics.gauge(name, `Model calls in flight on ${gate.provider} (max_concurrent ${gate.limit})`, () => gate.inUse());
@@ -398,6 +434,29 @@ function logStartup(logger: Logger, config: Config): void {
   logger.info({ providers: enabled }, config.defaultAgent);
 }
 
+/** After the forced park, how long shutdown waits for the aborted runs to record their park. */
+const HAND_BACK_SETTLE_MS = 5_000;
+
+/**
+ * Graceful shutdown of an executing process (SIGTERM): stop taking jobs, ask the runs executing
+ * here to park as `queued` at their next iteration boundary (each goes back to the queue and
+ * resumes on another worker, or after a restart), park them at once when the grace period runs
+ * out, and wait for the executions to return. Nothing is lost: a run that does not return in time
+ * keeps its heartbeat row and is reclaimed like a crashed one.
+ */
+async function handBackRuns(options: { pause: PauseService; queue: RunQueue; graceMs: number; logger: Logger }): Promise<void> {
+  const { pause, queue, graceMs } = options;
+  const asked = pause.handBack({ force: false });
+  if (asked > 0) options.logger.info({ runs: asked, grace_ms: graceMs }, "shutting down: handing the runs executing here back to the queue");
+  const closing = queue.close();
+  const force = setTimeout(() => pause.handBack({ force: true }), graceMs);
+  try {
+    await Promise.race([closing, delay(graceMs + HAND_BACK_SETTLE_MS)]);
+  } finally {
+    clearTimeout(force);
+  }
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -420,4 +479,20 @@ if (import.meta.main) {
     waitForShutdown,
   });
   process.exitCode = code;
+}
+
+/**
+ * Snapshots over the store. Restored paused runs resume through RunService.wake unless the
+ * runtime is paused; then POST /v1/_resume wakes them with the others.
+ */
+function buildSnapshots(options: { config: Config; store: Store; runs: RunService; agents: AgentCatalog; logger: Logger; pause: PauseService }): SnapshotService {
+  const { config, store, runs, agents, logger, pause } = options;
+  return new SnapshotService({
+    store: store.snapshots,
+    ...(config.snapshot === undefined ? {} : { maxBytes: config.snapshot.maxBytes }),
+    resume: (runIds) => runs.wake({ from: "paused", runIds }),
+    isPaused: () => pause.isPaused(),
+    onDefinitionsRestored: () => agents.refresh(),
+    logger,
+  });
 }

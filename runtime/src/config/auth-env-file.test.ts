@@ -34,7 +34,7 @@ describe("auth.env", () => {
     writeFileSync(file, "LOOMCYCLE_AUTH_TOKEN=from-file-token-123\n", { mode: 0o600 });
     const loaded = withAuthEnv({ env: { HOME: root, LOOMCYCLE_AUTH_TOKEN: "" }, cwd: root, configFlag: undefined });
     expect(loaded).toMatchObject({ file, exposed: false, fromFile: ["LOOMCYCLE_AUTH_TOKEN"] });
-    expect(loadConfig({ env: loaded.env, cwd: root }).auth).toEqual({ token: "from-file-token-123", pepper: "", rotationGraceSeconds: 0 });
+    expect(loadConfig({ env: loaded.env, cwd: root }).auth).toEqual({ token: "from-file-token-123", pepper: "", rotationGraceSeconds: 0, sealingKey: null });
 
     const env = withAuthEnv({ env: { HOME: root, LOOMCYCLE_AUTH_TOKEN: "from-env" }, cwd: root, configFlag: undefined });
     expect(env.env["LOOMCYCLE_AUTH_TOKEN"]).toBe("from-env");
@@ -45,7 +45,7 @@ describe("auth.env", () => {
 
   it("reads the auth variables and refuses a token with whitespace without echoing it", () => {
     const config = loadConfig({ env: { HOME: root, LOOMCYCLE_OPERATOR_TOKEN_PEPPER: "p", LOOMCYCLE_OPERATOR_TOKEN_ROTATION_GRACE_SECONDS: "30" }, cwd: root });
-    expect(config.auth).toEqual({ token: null, pepper: "p", rotationGraceSeconds: 30 });
+    expect(config.auth).toEqual({ token: null, pepper: "p", rotationGraceSeconds: 30, sealingKey: null });
     expect(() => loadConfig({ env: { HOME: root, LOOMCYCLE_AUTH_TOKEN: "two words" }, cwd: root })).toThrow(/LOOMCYCLE_AUTH_TOKEN: expected a token without whitespace$/m);
   });
 

@@ -8,7 +8,7 @@ import type { Env } from "./paths.ts";
 export const AUTH_ENV_FILE = "auth.env";
 
 /** Only these variables are taken from auth.env: it is for secrets, not a second config file. */
-const AUTH_ENV_KEYS = new Set(["LOOMCYCLE_AUTH_TOKEN", "LOOMCYCLE_OPERATOR_TOKEN_PEPPER"]);
+const AUTH_ENV_KEYS = new Set(["LOOMCYCLE_AUTH_TOKEN", "LOOMCYCLE_OPERATOR_TOKEN_PEPPER", "LOOMCYCLE_SECRET_KEY"]);
 
 /** Where auth.env is: beside the config file serve would read, else in the default config dir. */
 export function authEnvPath(options: { env: Env; cwd: string; configFlag: string | undefined }): string {

@@ -129,6 +129,8 @@ const EnvSchema = z.object({
   LOOMCYCLE_AUTH_TOKEN: variable({ expected: "a token without whitespace", parse: (raw) => (/\s/.test(raw) ? undefined : raw), secret: true }).optional(),
   /** Mixed into every minted token's hash; changing it invalidates every minted token. */
   LOOMCYCLE_OPERATOR_TOKEN_PEPPER: z.string().optional(),
+  /** Seals per-run credentials on the run row (AES-256-GCM, key derived by HKDF), so the process that resumes a run can use them; at least 32 characters. */
+  LOOMCYCLE_SECRET_KEY: variable({ expected: "a secret of at least 32 characters", parse: (raw) => (raw.length >= 32 ? raw : undefined), secret: true }).optional(),
   /** How long a rotated token's old secret is still accepted (0 = refused at once). */
   LOOMCYCLE_OPERATOR_TOKEN_ROTATION_GRACE_SECONDS: integer(0).default(0),
   /** Which part of the runtime this process serves (`--role` wins): api, worker or all. */
@@ -143,6 +145,12 @@ const EnvSchema = z.object({
   LOOMCYCLE_CANCEL_ACK_TIMEOUT_MS: integer(1).default(1_000),
   /** First reconnect delay of the control backplane's LISTEN connection (doubles up to 10 s). */
   LOOMCYCLE_CONTROL_RECONNECT_MS: integer(1).default(250),
+  /** The cap of one snapshot in bytes (POST /v1/_snapshots; a call's max_bytes may only lower it). 512 MiB. */
+  LOOMCYCLE_SNAPSHOT_MAX_BYTES: integer(1).default(512 * 1024 * 1024),
+  /** How long an Idempotency-Key answers the run it created (seconds after the run's creation; default 24 h). */
+  LOOMCYCLE_IDEMPOTENCY_TTL_SECONDS: integer(1).default(86_400),
+  /** Graceful shutdown (SIGTERM): how long a worker lets its runs reach an iteration boundary before it parks them at once. */
+  LOOMCYCLE_SHUTDOWN_GRACE_MS: integer(1).default(10_000),
 });
 
 /** The settings read from the environment, defaults applied. */

@@ -75,6 +75,9 @@ export function loadConfig(options: LoadConfigOptions): Config {
     concurrency: concurrencyConfig(configFile, settings),
     cluster,
     control: { ackTimeoutMs: settings.LOOMCYCLE_CANCEL_ACK_TIMEOUT_MS, reconnectMs: settings.LOOMCYCLE_CONTROL_RECONNECT_MS },
+    snapshot: { maxBytes: settings.LOOMCYCLE_SNAPSHOT_MAX_BYTES },
+    idempotency: { ttlSeconds: settings.LOOMCYCLE_IDEMPOTENCY_TTL_SECONDS },
+    shutdown: { graceMs: settings.LOOMCYCLE_SHUTDOWN_GRACE_MS },
   });
 }
 
@@ -162,6 +165,7 @@ function assemble(options: AssembleOptions): Omit<Config, "skillsDir"> {
       token: settings.LOOMCYCLE_AUTH_TOKEN ?? null,
       pepper: settings.LOOMCYCLE_OPERATOR_TOKEN_PEPPER ?? "",
       rotationGraceSeconds: settings.LOOMCYCLE_OPERATOR_TOKEN_ROTATION_GRACE_SECONDS,
+      sealingKey: settings.LOOMCYCLE_SECRET_KEY ?? null,
     },
   };
 }

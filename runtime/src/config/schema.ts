@@ -212,6 +212,8 @@ export interface AuthConfig {
   token: string | null;
   pepper: string;
   rotationGraceSeconds: number;
+  /** LOOMCYCLE_SECRET_KEY: seals per-run credentials on the run row; null = they stay in the accepting process's memory. */
+  sealingKey?: string | null;
 }
 
 export interface Config {
@@ -283,6 +285,12 @@ export interface Config {
   cluster?: ClusterConfig;
   /** The control backplane (cancel acknowledgements, LISTEN reconnect); absent = 1 s ack timeout, 250 ms first reconnect. */
   control?: { ackTimeoutMs: number; reconnectMs: number };
+  /** Snapshots: the cap of one snapshot (LOOMCYCLE_SNAPSHOT_MAX_BYTES); absent = 512 MiB. */
+  snapshot?: { maxBytes: number };
+  /** Idempotency-Key retention: a key answers its run for `ttlSeconds` after the run was created (absent = 24 h). */
+  idempotency?: { ttlSeconds: number };
+  /** Graceful shutdown: the grace before a stopping worker parks its runs at once (LOOMCYCLE_SHUTDOWN_GRACE_MS); absent = 10 s. */
+  shutdown?: { graceMs: number };
 }
 
 /** `--role` / LOOMCYCLE_ROLE and the Redis the cluster uses (config/cluster-config.ts). */

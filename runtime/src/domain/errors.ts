@@ -39,6 +39,12 @@ export type ErrorCode =
   | "CHANNEL_CURSOR_REGRESSION"
   /** The run was cancelled by a caller. */
   | "CANCELLED"
+  /** A turn-cancel (POST /v1/runs/{id}/cancel) named a run that is not interactive. */
+  | "NOT_INTERACTIVE"
+  /** A turn-cancel named an interactive run that is not running a turn (it waits for input, is queued, or has ended). */
+  | "NOT_MID_TURN"
+  /** The run is parking (the runtime pauses, or its process hands it back): the abort reason of its calls. */
+  | "PARKED"
   /** The interruption is no longer pending (already answered, declined or cancelled, or a notification). */
   | "INTERRUPT_NOT_PENDING"
   /** The interruption expired before it was answered. */
@@ -69,6 +75,16 @@ export type ErrorCode =
   | "BACKPRESSURE"
   /** A hard monthly token budget is used up; `details.retry_after_seconds` counts to the next month (UTC). */
   | "TOKEN_LIMIT_EXCEEDED"
+  /** A snapshot would be larger than its cap (max_bytes / LOOMCYCLE_SNAPSHOT_MAX_BYTES). */
+  | "SNAPSHOT_TOO_LARGE"
+  /** A snapshot (or one of its sections) has a major version newer than this build reads. */
+  | "SNAPSHOT_VERSION_TOO_NEW"
+  /** The runtime is pausing or paused (POST /v1/_pause): new runs are refused until POST /v1/_resume. */
+  | "RUNTIME_PAUSED"
+  /** A pause is already under way, or the runtime is paused already. */
+  | "ALREADY_PAUSING"
+  /** A resume of a runtime that is not paused. */
+  | "NOT_PAUSED"
   /** An invariant broke; the message is logged, never shown to callers. */
   | "INTERNAL";
 

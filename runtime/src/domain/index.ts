@@ -19,8 +19,8 @@ export {
 export type { Message } from "./message.ts";
 export { PERSISTED_ONLY, addUsage, emptyUsage, isTerminalEvent } from "./run-event.ts";
 export type { ProviderFallback, RunEvent, RunEventType, StopReason, StoredEvent, ToolUse, Usage } from "./run-event.ts";
-export { TERMINAL_STATUSES } from "./run.ts";
-export type { Run, RunLineage, RunOptions, RunOutcome, RunStatus, Session } from "./run.ts";
+export { PARKED_STATUSES, TERMINAL_STATUSES } from "./run.ts";
+export type { Run, RunLineage, RunOptions, ParkTarget, RunOutcome, RunParked, RunStatus, Session } from "./run.ts";
 export { newId } from "./ids.ts";
 export {
   AgentSpec,
@@ -119,3 +119,28 @@ export { PROMOTE_BY_DEFAULT, definitionSha256, parseDefinition, patternCovers, u
 export type { DefinitionNameSummary, DefinitionRecord } from "./definition-rules.ts";
 export { LIMIT_SCOPES, QUOTA_RETRY_AFTER_SECONDS, monthStartUtc, reachedLimits, secondsToNextMonthUtc } from "./limits.ts";
 export type { LimitNotice, LimitScope, RunQuota, TokenLimit, TokenLimitUsage } from "./limits.ts";
+export {
+  SECRET_DEFINITION_KINDS,
+  SNAPSHOT_MIGRATIONS,
+  SNAPSHOT_SCHEMA_VERSION,
+  SNAPSHOT_SECTIONS,
+  SNAPSHOT_SECTION_VERSIONS,
+  buildSnapshotEnvelope,
+  readSnapshotEnvelope,
+  versionMajor,
+} from "./snapshot.ts";
+export type {
+  ReadEnvelope,
+  SnapshotChannelItem,
+  SnapshotDefinitionItem,
+  SnapshotEnvelope,
+  SnapshotEvaluationItem,
+  SnapshotMemoryItem,
+  SnapshotPausedSessionItem,
+  SnapshotRestoreCounts,
+  SnapshotRestoreResult,
+  RawSnapshotSection,
+  SnapshotMigrations,
+  SnapshotSectionName,
+  SnapshotSections,
+} from "./snapshot.ts";

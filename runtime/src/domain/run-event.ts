@@ -45,8 +45,16 @@ export interface ProviderFallback {
 export type StopReason = "end_turn" | "max_iterations" | "max_tokens" | "stop_sequence" | "cancelled";
 
 export type RunEvent =
-  /** Persisted only: the caller's input, first row of a run. */
-  | { type: "user_input"; segments: Segment[] }
+  /**
+   * Persisted only: the caller's input, first row of a run; or a user turn steered into the run
+   * (POST /v1/runs/{id}/input): `source: "steer"`, the stored input's id (taken exactly once),
+   * and where the caller said it came from (`input_source`: api, webui…).
+   */
+  | { type: "user_input"; segments: Segment[]; source?: "steer"; input_id?: string; input_source?: string }
+  /** An interactive run finished its turn and waits (parked) for the next input; `since_turn` counts its model calls so far. */
+  | { type: "awaiting_input"; awaiting_input: { since_turn: number } }
+  /** The current turn of an interactive run was cancelled (POST /v1/runs/{id}/cancel); the run then waits for input. */
+  | { type: "turn_cancelled"; turn_cancelled: { reason: string; since_turn: number } }
   /** Persisted only: the resolved system prompt, second row of a run. */
   | { type: "system_prompt"; system_prompt: string; agent: string }
   | { type: "started" }

@@ -2,8 +2,19 @@ import type { SamplingSpec } from "./agent.ts";
 import type { CompactionSpec } from "./compaction.ts";
 import type { StopReason, Usage } from "./run-event.ts";
 
-/** Run lifecycle: queued → running → completed | failed | cancelled | interrupted. */
-export type RunStatus = "queued" | "running" | "completed" | "failed" | "cancelled" | "interrupted";
+/**
+ * Run lifecycle: queued → running → completed | failed | cancelled | interrupted. A running run
+ * may also PARK: leave its process without ending, as `awaiting_input` (an interactive run
+ * between turns) or `paused` (the runtime is paused), or back to `queued` (handed back by a
+ * process shutting down). Waking a parked run queues it again; it resumes from its transcript.
+ */
+export type RunStatus = "queued" | "running" | "awaiting_input" | "paused" | "completed" | "failed" | "cancelled" | "interrupted";
+
+/** Where a run parks: a parked status, or `queued` to be taken by another worker at once. */
+export type ParkTarget = "awaiting_input" | "paused" | "queued";
+
+/** Statuses of a parked run: no process holds it; waking it queues it again. */
+export const PARKED_STATUSES: ReadonlySet<RunStatus> = new Set(["awaiting_input", "paused"]);
 
 /** Statuses a run never leaves. */
 export const TERMINAL_STATUSES: ReadonlySet<RunStatus> = new Set(["completed", "failed", "cancelled", "interrupted"]);
@@ -49,6 +60,8 @@ export interface Run {
   depth: number;
   /** When a cancel was requested (durably, on the row); a worker claiming the run cancels it at once. */
   cancel_requested_at?: Date | null;
+  /** The run's per-run credentials sealed for the process that resumes it (never plaintext); null when none. */
+  sealed_credentials?: string | null;
 }
 
 /** Where a sub-agent run sits in its tree; absent for a top-level run. */
@@ -74,6 +87,19 @@ export interface RunOptions {
    * run executes that version, and resumes on it after a crash, even if another is promoted meanwhile.
    */
   agent_def_id?: string;
+  /**
+   * An interactive run: after each turn it parks at `awaiting_input` instead of finishing, and
+   * goes on when input is steered in (POST /v1/runs/{id}/input); a whole-run cancel ends it.
+   * Its max_iterations applies per user turn.
+   */
+  interactive?: boolean;
+}
+
+/** A run that left its process without ending: where it parked and its usage so far. */
+export interface RunParked {
+  status: "parked";
+  target: ParkTarget;
+  usage: Usage;
 }
 
 /** How a run ended, as recorded on its row. */

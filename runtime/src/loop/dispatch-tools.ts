@@ -1,5 +1,5 @@
 import { SpanStatusCode, trace } from "@opentelemetry/api";
-import { credentialValues, maskSecrets } from "../domain/index.ts";
+import { credentialValues, isAppError, maskSecrets } from "../domain/index.ts";
 import type { ToolUse } from "../domain/index.ts";
 import type { Tool, ToolContext, ToolHooks, ToolResult } from "../tools/index.ts";
 import type { EventSink } from "./types.ts";
@@ -69,7 +69,10 @@ async function hookedCall(call: ToolUse, options: CallOptions): Promise<ToolResu
 async function executeOne(tool: Tool, call: ToolUse, options: DispatchOptions): Promise<ToolResult> {
   return tracer.startActiveSpan("loomcycle.tool.call", { attributes: { "loomcycle.tool": call.name } }, async (span) => {
     try {
-      const result = await tool.execute(call.input, { ...options.context, callId: call.id });
+      const result = await tool.execute(call.input, { ...options.context, callId: call.id, idempotencyKey: `${options.context.runId}:${call.id}` });
+      // A forced park leaves the call without a result, whatever the tool made of its abort: on
+      // resume it re-runs when idempotent, else the model is told it was interrupted (pending-tools.ts).
+      if (isAppError(options.context.signal.reason, "PARKED")) throw options.context.signal.reason;
       span.setAttribute("loomcycle.tool_is_error", result.is_error);
       return result;
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { ContentBlock, ContextCompaction, Message, RunEvent, StoredEvent, ToolUse } from "../domain/index.ts";
-import { segmentsToMessage } from "../domain/index.ts";
+import { messageText, segmentsToMessage } from "../domain/index.ts";
 import { appendDelta } from "./append-delta.ts";
+import { appendUserText } from "./user-turns.ts";
 import { applyCompaction } from "./compaction.ts";
 
 /** A conversation rebuilt from stored events. */
@@ -10,6 +11,10 @@ export interface ReplayedTranscript {
   iterations: Map<string, number>;
   /** For the `openRun` being resumed: its last turn's tool calls that have no stored result. */
   pendingToolCalls: ToolUse[];
+  /** For the `openRun`: it had ended its turn and was waiting for input (its last word is `awaiting_input` or `turn_cancelled`). */
+  awaitingInput: boolean;
+  /** Ids of the steered inputs the transcript holds (each is taken once). */
+  inputIds: Set<string>;
 }
 
 /**
@@ -17,28 +22,38 @@ export interface ReplayedTranscript {
  * `usage` event, and tool results. An unclosed model turn (the process stopped mid-call) is
  * dropped, and a tool call without a result gets an error result, so the history stays valid.
  * A `context_compaction` event resets the conversation to its summary plus the kept messages.
+ * A steered `user_input` (source `steer`) is a user turn mid-run, merged into a user message
+ * before it exactly as the live loop appends it.
  */
 export function replayTranscript(events: readonly StoredEvent[], options: { openRun?: string } = {}): ReplayedTranscript {
   const state = new ReplayState();
   for (const stored of events) state.apply(stored.run_id, stored.event);
   if (options.openRun !== undefined && state.isCurrent(options.openRun)) {
-    return { messages: state.messages, iterations: state.iterations, pendingToolCalls: state.endOpenRun() };
+    const awaitingInput = state.awaitingInput;
+    return { messages: state.messages, iterations: state.iterations, pendingToolCalls: state.endOpenRun(), awaitingInput, inputIds: state.inputIds };
   }
   state.closeRun();
-  return { messages: state.messages, iterations: state.iterations, pendingToolCalls: [] };
+  return { messages: state.messages, iterations: state.iterations, pendingToolCalls: [], awaitingInput: false, inputIds: state.inputIds };
 }
+
+/** Events after which an interactive run waits for input, and those that show it is in a turn. */
+const WAITING = new Set<RunEvent["type"]>(["awaiting_input", "turn_cancelled"]);
+const IN_TURN = new Set<RunEvent["type"]>(["user_input", "text", "thinking", "tool_call", "tool_result", "usage"]);
 
 class ReplayState {
   readonly messages: Message[] = [];
   readonly iterations = new Map<string, number>();
+  readonly inputIds = new Set<string>();
+  awaitingInput = false;
   private pendingAssistant: ContentBlock[] = [];
   private currentRun = "";
 
   apply(runId: string, event: RunEvent): void {
     this.enterRun(runId);
+    this.trackTurns(event);
     switch (event.type) {
       case "user_input":
-        this.messages.push(segmentsToMessage(event.segments));
+        this.addUserInput(event);
         return;
       case "text":
         appendDelta(this.pendingAssistant, { kind: "text", text: event.text });
@@ -72,6 +87,30 @@ class ReplayState {
     if (runId === this.currentRun) return;
     this.closeRun();
     this.currentRun = runId;
+    this.awaitingInput = false;
+  }
+
+  /**
+   * Interactive turns: after `awaiting_input` or `turn_cancelled` the run waits for input until
+   * it is in a turn again; a cancelled turn's unfinished model output is void.
+   */
+  private trackTurns(event: RunEvent): void {
+    if (event.type === "turn_cancelled") this.pendingAssistant = [];
+    if (WAITING.has(event.type)) this.awaitingInput = true;
+    else if (IN_TURN.has(event.type)) this.awaitingInput = false;
+  }
+
+  /** A run's input; a steered one is a user turn merged into a user message before it, as the live loop does. */
+  private addUserInput(event: Extract<RunEvent, { type: "user_input" }>): void {
+    if (event.source !== "steer") {
+      this.messages.push(segmentsToMessage(event.segments));
+      return;
+    }
+    if (event.input_id !== undefined) this.inputIds.add(event.input_id);
+    // A steer arrives after the model's last complete call: output of a call it interrupted is void.
+    this.pendingAssistant = [];
+    const text = messageText(segmentsToMessage(event.segments));
+    appendUserText(this.messages, text);
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { AppError, CompactionPolicy, Message, RunCredentials, RunEvent, ToolUse } from "../domain/index.ts";
+import type { AppError, CompactionPolicy, Message, ParkTarget, RunCredentials, RunEvent, ToolUse, Usage } from "../domain/index.ts";
 import type { ChatModel, Effort, ModelRequest, Sampling } from "../providers/index.ts";
 import type { Tool, ToolHooks, ToolPolicy } from "../tools/index.ts";
 
@@ -65,6 +65,47 @@ export interface LoopCompaction {
   summarizer?: ChatModel;
 }
 
+/**
+ * How a run is asked to park (leave its process without ending). The loop asks `target()` at
+ * the top of every iteration and parks when it answers; `signal` aborting means park now: the
+ * model call and tool calls in flight are aborted (their abort reason is a PARKED AppError) and
+ * the loop parks with `target()`. A cancel (LoopInput.signal) always wins over a park.
+ */
+export interface ParkControl {
+  target(): ParkTarget | null;
+  readonly signal: AbortSignal;
+}
+
+/** A user turn steered into a run (POST /v1/runs/{id}/input). */
+export interface SteeredInput {
+  id: string;
+  text: string;
+  /** Where the caller said it came from (api, webui…). */
+  source: string;
+}
+
+/**
+ * Steered input, taken at the top of every iteration. `take` answers the inputs not taken yet,
+ * oldest first; the loop records each as a `user_input` event, flushes the sink, then calls
+ * `consumed` with their ids (an input whose event is stored is never taken again).
+ */
+export interface InputSource {
+  take(): Promise<SteeredInput[]>;
+  consumed(ids: readonly string[]): Promise<void>;
+}
+
+/**
+ * The turns of an interactive run. The loop calls `start` when a user turn begins and `end` when
+ * it is over; aborting the signal `start` returned cancels that turn only (a turn-cancel), never
+ * the run: the loop stops its model and tool calls, emits `turn_cancelled` with `reason()`, and
+ * waits for input.
+ */
+export interface TurnControl {
+  start(): AbortSignal;
+  end(): void;
+  reason(): string;
+}
+
 /** Everything one execution of the loop needs; the state comes from the stored transcript. */
 export interface LoopInput {
   run: LoopRun;
@@ -81,9 +122,24 @@ export interface LoopInput {
    * Set when the run resumes after its process stopped: no second `started`, and the tool calls
    * it left without results run first.
    */
-  resume?: { pendingToolCalls: readonly ToolUse[] };
+  resume?: {
+    pendingToolCalls: readonly ToolUse[];
+    /** The run had ended its turn and was waiting for input (interactive): it takes input or waits again. */
+    awaitingInput?: boolean;
+  };
   /** The run's sandbox for tools (volumes, host allowlists); absent = nothing allowed. */
   toolPolicy?: ToolPolicy;
+  /** Asks the run to park at an iteration boundary, or at once; absent = the run never parks. */
+  park?: ParkControl;
+  /** The run's usage before this execution (recorded when it parked); absent = none. */
+  usageSoFar?: Usage;
+  /** Steered input (POST /v1/runs/{id}/input); absent = the run takes none. */
+  inputs?: InputSource;
+  /**
+   * Set for an interactive run: at the end of each turn it emits `awaiting_input` and parks at
+   * `awaiting_input` (unless input waits already), and its max_iterations applies per user turn.
+   */
+  interactive?: TurnControl;
   /** Model calls this run already completed (non-zero when a run resumes). */
   iterationsDone: number;
   maxTokens: number;

@@ -10,6 +10,8 @@ export interface CancelMessage {
   request_id: string;
   /** The process that sent the message; a process ignores its own messages. */
   origin: string;
+  /** When the sender handed it to the backplane (ms since the epoch; the bus stamps it), for the lag metric. */
+  sent_at?: number;
   run_ids: string[];
 }
 
@@ -18,6 +20,8 @@ export interface CancelAckMessage {
   kind: "cancel_ack";
   request_id: string;
   origin: string;
+  /** When the sender handed it to the backplane (ms since the epoch; the bus stamps it), for the lag metric. */
+  sent_at?: number;
   run_ids: string[];
 }
 
@@ -26,9 +30,56 @@ export interface TokenChangedMessage {
   kind: "token_changed";
   request_id: string;
   origin: string;
+  /** When the sender handed it to the backplane (ms since the epoch; the bus stamps it), for the lag metric. */
+  sent_at?: number;
 }
 
-export type ControlMessage = CancelMessage | CancelAckMessage | TokenChangedMessage;
+/**
+ * The runtime's pause state changed (POST /v1/_pause, /v1/_resume; the runtime_state row holds it):
+ * `pause` parks every run at its next boundary, `pause_force` parks them now, `resume` takes the
+ * park requests back. Each process also parks the runs it claims while paused.
+ */
+export interface RuntimeStateMessage {
+  kind: "pause" | "pause_force" | "resume";
+  request_id: string;
+  origin: string;
+  /** When the sender handed it to the backplane (ms since the epoch; the bus stamps it), for the lag metric. */
+  sent_at?: number;
+}
+
+/** New input was stored for `run_ids` (POST /v1/runs/{id}/input): their owners take it at the next iteration. No answer. */
+export interface RunInputMessage {
+  kind: "input";
+  request_id: string;
+  origin: string;
+  /** When the sender handed it to the backplane (ms since the epoch; the bus stamps it), for the lag metric. */
+  sent_at?: number;
+  run_ids: string[];
+}
+
+/** Asks the process executing `run_ids` (interactive runs) to cancel their current turn (POST /v1/runs/{id}/cancel). */
+export interface TurnCancelMessage {
+  kind: "turn_cancel";
+  request_id: string;
+  origin: string;
+  /** When the sender handed it to the backplane (ms since the epoch; the bus stamps it), for the lag metric. */
+  sent_at?: number;
+  run_ids: string[];
+  reason?: string;
+}
+
+/** Answers a turn-cancel: whether `origin`, which executes `run_ids`, stopped their turn (false: not mid-turn). */
+export interface TurnCancelAckMessage {
+  kind: "turn_cancel_ack";
+  request_id: string;
+  origin: string;
+  /** When the sender handed it to the backplane (ms since the epoch; the bus stamps it), for the lag metric. */
+  sent_at?: number;
+  run_ids: string[];
+  stopped: boolean;
+}
+
+export type ControlMessage = CancelMessage | CancelAckMessage | TokenChangedMessage | RuntimeStateMessage | RunInputMessage | TurnCancelMessage | TurnCancelAckMessage;
 
 export type ControlListener = (message: ControlMessage) => void;
 

@@ -14,6 +14,8 @@ export type BatchChildResult = { ok: true; result: RunResult } | { ok: false; er
  * still going are cancelled and reported as they ended. Results are index-aligned.
  */
 export async function runBatch(runs: RunService, options: { requests: readonly StartRunRequest[]; timeoutMs?: number }): Promise<BatchChildResult[]> {
+  // A paused runtime refuses the whole batch (503 runtime_paused), not each child.
+  await runs.gate.admit();
   const started = await Promise.all(options.requests.map((request) => runs.startRun(request).then((value) => value.run, asError)));
   const timer = options.timeoutMs === undefined ? null : setTimeout(() => cancelUnfinished(runs, started), options.timeoutMs);
   try {

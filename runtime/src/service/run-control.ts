@@ -16,6 +16,8 @@ export interface RunControlDeps {
   ownerId: string;
   logger: Logger;
   ackTimeoutMs?: number | undefined;
+  /** Wakes parked runs (RunService.wake): a cancelled parked run is queued so the worker that claims it cancels it. */
+  wake?: (filter: { from: "paused" | "awaiting_input"; runIds: readonly string[] }) => Promise<string[]>;
 }
 
 /** What a cancel request reached. */
@@ -56,8 +58,19 @@ export class RunControl {
     // A queued run needs no notice: the worker that claims it sees the mark.
     const remote = marks.filter((mark) => mark.status === "running" && mark.owner_id !== this.deps.ownerId).map((mark) => mark.id);
     for (const mark of marks) this.abortLocal(mark.id);
+    await this.wakeParked(marks);
     if (remote.length === 0 || this.deps.bus === undefined) return { marks, acknowledged: remote.length === 0 };
     return { marks, acknowledged: await this.notifyOwners(this.deps.bus, remote) };
+  }
+
+  /** Parked runs hold no process: waking them lets a worker claim them and act on the cancel at once. */
+  private async wakeParked(marks: readonly CancelMark[]): Promise<void> {
+    const wake = this.deps.wake;
+    if (wake === undefined) return;
+    for (const from of ["paused", "awaiting_input"] as const) {
+      const runIds = marks.filter((mark) => mark.status === from).map((mark) => mark.id);
+      if (runIds.length > 0) await wake({ from, runIds });
+    }
   }
 
   /** Aborts every run executing here that has a cancel request it has not acted on (a notice it may have missed). */

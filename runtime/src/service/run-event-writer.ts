@@ -30,6 +30,8 @@ export class RunEventWriter implements EventSink {
   private writing: Promise<void> | null = null;
   private failure: Error | null = null;
   private terminal: StoredEvent | null = null;
+  /** An interactive run's `awaiting_input`: held back and written by the park itself (`heldForPark`). */
+  private parkEvent: StoredEvent | null = null;
 
   constructor(options: RunEventWriterOptions) {
     this.options = options;
@@ -41,6 +43,10 @@ export class RunEventWriter implements EventSink {
     const stored = { run_id: this.options.runId, session_id: this.options.sessionId, seq: this.nextSeq++, ts_ms: Date.now(), event };
     if (isTerminalEvent(event)) {
       this.terminal ??= stored;
+      return;
+    }
+    if (event.type === "awaiting_input") {
+      this.parkEvent ??= stored;
       return;
     }
     this.buffer.push(stored);
@@ -58,6 +64,15 @@ export class RunEventWriter implements EventSink {
     const changed = await this.options.log.finishRun(this.options.runId, outcome, final);
     if (changed) this.options.bus.publish(final);
     return changed;
+  }
+
+  /**
+   * The events held back for the park (an interactive run's `awaiting_input`): the caller writes
+   * them in the park's own statement and publishes them once it is recorded, so a client that
+   * sees `awaiting_input` finds the run parked. A refused park drops them (their seq is reused).
+   */
+  heldForPark(): StoredEvent[] {
+    return this.parkEvent === null ? [] : [this.parkEvent];
   }
 
   async flush(): Promise<void> {

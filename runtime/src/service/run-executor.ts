@@ -1,8 +1,9 @@
 import { AppError, effectiveMaxIterations, mergeSampling } from "../domain/index.ts";
-import type { Agent, Run, RunOutcome, StoredEvent } from "../domain/index.ts";
+import type { Agent, Run, RunCredentials, RunOutcome, RunParked, StoredEvent } from "../domain/index.ts";
 import { replayTranscript, runLoop } from "../loop/index.ts";
-import type { EventSink, LoopInput } from "../loop/index.ts";
+import type { EventSink, LoopInput, ParkControl } from "../loop/index.ts";
 import { priceUsage } from "./price-usage.ts";
+import { openCredentials } from "./sealed-credentials.ts";
 import { agentFromDefinition } from "./agent-catalog.ts";
 import { RunEventWriter } from "./run-event-writer.ts";
 import type { RunService } from "./run-service.ts";
@@ -10,6 +11,9 @@ import { compactionFor, requestTransformFor, routeFor } from "./run-setup.ts";
 import { hooksAndSecretsFor } from "./hook-service.ts";
 import { EMPTY_SANDBOX, buildToolPolicy, selectRunTools } from "./tool-policy.ts";
 import type { ServiceDeps } from "./types.ts";
+
+/** A run that parked here, with the events its park writes (an interactive run's `awaiting_input`). */
+type ParkedRun = RunParked & { finalEvents: StoredEvent[] };
 
 /**
  * Executes queued runs: claims a run, rebuilds its conversation from the stored transcript,
@@ -29,33 +33,87 @@ export class RunExecutor {
     this.runs = runs;
   }
 
-  /** Executes one run to its end. A run that is no longer queued is skipped. */
+  /**
+   * Executes one run until it ends or parks. A run that is no longer queued is skipped. A parked
+   * run leaves this process without ending (RunParking): it resumes from its transcript when woken.
+   */
   async execute(runId: string): Promise<void> {
     const run = await this.deps.store.claimRun(runId, this.deps.ownerId);
     if (run === null) return this.runs.secrets.drop(runId);
+    this.runs.states.changed(run, "running");
     const controller = new AbortController();
     this.runs.live.set(run.id, controller);
+    const park = this.runs.parking.begin(run.id);
     // A cancel recorded while the run waited (or while its last owner ran it) wins over executing it.
     if (run.cancel_requested_at) controller.abort(new AppError("CANCELLED", "cancelled by API"));
     const started = performance.now();
-    let outcome: RunOutcome;
+    let result: RunOutcome | ParkedRun;
+    try {
+      result = await this.executeClaimed(run, controller.signal, park);
+    } finally {
+      this.runs.live.delete(run.id);
+      this.runs.parking.end(run.id);
+      this.runs.steering.end(run.id);
+    }
+    if (result.status === "parked") return this.recordPark(run, result);
+    this.runs.secrets.drop(run.id);
+    this.runs.states.changed(run, result.status, result);
+    this.deps.metrics.runFinished(result.status, (performance.now() - started) / 1000);
+  }
+
+  /** Runs the loop for a claimed run and records its end; a failure outside the loop fails the run with its reason. */
+  private async executeClaimed(run: Run, signal: AbortSignal, park: ParkControl): Promise<RunOutcome | ParkedRun> {
     try {
       const events = await this.deps.store.listSessionEvents(run.session_id);
       const runEvents = events.filter((event) => event.run_id === run.id);
       const writer = this.writerFor(run, runEvents.at(-1)?.seq ?? 0);
       // Token budgets watch the run's model calls and add a `limit` event when one is reached.
       const sink = await this.runs.budgets.watch({ tenantId: run.tenant_id, userId: run.user_id, runEvents, sink: writer });
-      outcome = await this.loop({ run, signal: controller.signal, sink, events });
-      await writer.finish(outcome);
+      const result = await this.loop({ run, signal, park, sink, events });
+      if (result.status !== "parked") await writer.finish(result);
+      else await writer.flush();
+      return result.status === "parked" ? { ...result, finalEvents: writer.heldForPark() } : result;
     } catch (error) {
       this.deps.logger.error({ err: error, run_id: run.id }, "run failed outside the loop");
-      outcome = { status: "failed", stop_reason: null, error: (error as Error).message, usage: run.usage };
+      const outcome: RunOutcome = { status: "failed", stop_reason: null, error: (error as Error).message, usage: run.usage };
       await this.failOutsideLoop(run, outcome);
-    } finally {
-      this.runs.live.delete(run.id);
-      this.runs.secrets.drop(run.id);
+      return outcome;
     }
-    this.deps.metrics.runFinished(outcome.status, (performance.now() - started) / 1000);
+  }
+
+  /**
+   * Records that a run parked: it leaves this process (owner cleared) in its parked status, or
+   * back in the queue for another worker. Its credentials stay in this process's memory unless it
+   * was handed back (this process is stopping); they are dropped when the run ends here.
+   */
+  private async recordPark(run: Run, parked: ParkedRun): Promise<void> {
+    const { finalEvents } = parked;
+    const recorded = await this.deps.store.parkRun(run.id, this.deps.ownerId, { target: parked.target, usage: parked.usage, finalEvents });
+    if (recorded) this.deps.bus.publish(finalEvents);
+    // Input (or a cancel) arrived while an interactive run parked: it goes back to the queue instead, to take it.
+    if (!recorded && parked.target === "awaiting_input" && (await this.deps.store.parkRun(run.id, this.deps.ownerId, { target: "queued", usage: parked.usage }))) {
+      this.runs.states.changed(run, "queued");
+      return this.requeue(run.id);
+    }
+    if (!recorded) {
+      this.deps.logger.warn({ run_id: run.id, target: parked.target }, "a parking run was no longer held by this process");
+      return;
+    }
+    this.runs.states.changed(run, parked.target);
+    if (parked.target !== "queued") return;
+    this.runs.secrets.drop(run.id);
+    await this.requeue(run.id);
+  }
+
+  /**
+   * Enqueues a run handed back as `queued`. It is queued in the store already, so a queue that
+   * refuses (closed at shutdown, Redis away) loses nothing: start-up recovery or a worker's sweep
+   * enqueues it again.
+   */
+  private async requeue(runId: string): Promise<void> {
+    await this.deps.queue.enqueue({ runId }).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, run_id: runId }, "a handed-back run could not be enqueued; it is queued in the store and recovery enqueues it");
+    });
   }
 
   /** Records a failure the loop never saw, with an `error` event so the run's streams end with the reason. */
@@ -79,7 +137,7 @@ export class RunExecutor {
     });
   }
 
-  private async loop(options: { run: Run; signal: AbortSignal; sink: EventSink; events: StoredEvent[] }): Promise<RunOutcome> {
+  private async loop(options: { run: Run; signal: AbortSignal; park: ParkControl; sink: EventSink; events: StoredEvent[] }): Promise<RunOutcome | RunParked> {
     const { run, signal, sink, events } = options;
     let input: LoopInput;
     try {
@@ -88,7 +146,12 @@ export class RunExecutor {
       const transcript = replayTranscript(events, resuming ? { openRun: run.id } : {});
       const done = transcript.iterations.get(run.id) ?? 0;
       input = this.loopInput({ run, agent: await this.agentFor(run), signal, sink, history: transcript.messages, done });
-      if (resuming) input.resume = { pendingToolCalls: transcript.pendingToolCalls };
+      input.park = options.park;
+      if (resuming) input.resume = { pendingToolCalls: transcript.pendingToolCalls, awaitingInput: transcript.awaitingInput };
+      // Steered input; an interactive run also parks at awaiting_input between turns, and its turn can be cancelled.
+      const steering = this.runs.steering.begin(run.id, transcript.inputIds);
+      input.inputs = steering;
+      if (run.options.interactive === true) input.interactive = steering;
     } catch (error) {
       // The run cannot start (its agent or model is gone): close its stream with the reason.
       const message = (error as Error).message;
@@ -96,6 +159,21 @@ export class RunExecutor {
       return { status: "failed", stop_reason: null, error: message, usage: run.usage };
     }
     return runLoop(input);
+  }
+
+  /** The run's credentials: held in this process since it accepted the run, else opened from the row's sealed copy. */
+  private credentialsOf(run: Run): RunCredentials | undefined {
+    const held = this.runs.secrets.get(run.id);
+    const key = this.deps.credentialKey;
+    if (held !== undefined || !run.sealed_credentials || key === undefined) return held;
+    try {
+      const opened = openCredentials(key, run.id, run.sealed_credentials);
+      this.runs.secrets.set(run.id, opened);
+      return opened;
+    } catch (error) {
+      this.deps.logger.warn({ err: error, run_id: run.id }, "the run's sealed credentials could not be opened (was LOOMCYCLE_SECRET_KEY changed?)");
+      return undefined;
+    }
   }
 
   /** The agent the run was accepted with: its pinned AgentDef version, else the static agent of its name. */
@@ -133,13 +211,14 @@ export class RunExecutor {
       toolPolicy: buildToolPolicy(this.deps.sandbox ?? EMPTY_SANDBOX, agent, run.options),
       maxIterations: effectiveMaxIterations(agent),
       iterationsDone: input.done,
+      usageSoFar: run.usage,
       maxTokens: agent.max_tokens,
       metadata,
       sink: input.sink,
       signal: input.signal,
       compaction: compactionFor(this.deps, run, agent),
       ...(transformRequest ? { transformRequest } : {}),
-      ...hooksAndSecretsFor(this.deps.hooks, { tenantId: run.tenant_id, agent: agent.name, agentId: run.agent_id, userId: run.user_id, credentials: this.runs.secrets.get(run.id) }),
+      ...hooksAndSecretsFor(this.deps.hooks, { tenantId: run.tenant_id, agent: agent.name, agentId: run.agent_id, userId: run.user_id, credentials: this.credentialsOf(run) }),
       limits: {
         toolParallelism: this.deps.limits.toolParallelism,
         headerTimeoutMs: this.deps.limits.headerTimeoutMs,
@@ -165,6 +244,7 @@ export class RunExecutor {
   private async reclaimStale(cutoff: Date): Promise<{ resumed: string[]; interrupted: string[] }> {
     const resumed = await this.deps.store.requeueStaleRuns(cutoff, MAX_RESUMES);
     const interrupted = await this.deps.store.interruptStaleRuns(cutoff, "interrupted: the process running this run stopped");
+    await this.runs.states.changedIds({ queued: resumed, interrupted });
     return { resumed, interrupted };
   }
 
@@ -181,7 +261,8 @@ export class RunExecutor {
 
   private async tick(): Promise<void> {
     if (this.runs.live.size > 0) {
-      await this.deps.store.heartbeat(this.deps.ownerId);
+      // Only the runs executing here: a run whose end could not be recorded (the store was away) goes stale and is resumed.
+      await this.deps.store.heartbeat(this.deps.ownerId, [...this.runs.live.keys()]);
       // A cancel notice this process missed (its control connection was down) is found on the rows.
       await this.runs.control.resync();
     }

@@ -1,5 +1,6 @@
 import { AppError, TERMINAL_STATUSES, newId } from "../domain/index.ts";
-import type { Agent, Run, RunEvent, RunLineage, Segment, Session, StoredEvent } from "../domain/index.ts";
+import type { Agent, Run, RunCredentials, RunEvent, RunLineage, Segment, Session, StoredEvent } from "../domain/index.ts";
+import type { NewRun } from "../store/index.ts";
 import type { ModelRef } from "../config/index.ts";
 import { compactFinishedRun } from "./compact-run.ts";
 import type { CompactRunResult } from "./compact-run.ts";
@@ -12,6 +13,11 @@ import { newRunRecord } from "./new-run-record.ts";
 import { reserveQueueSlot, runAdmission } from "./quota-admission.ts";
 import { earlierIdempotentRun } from "./idempotent-start.ts";
 import { RunControl } from "./run-control.ts";
+import { RunParking } from "./run-parking.ts";
+import { sealCredentials } from "./sealed-credentials.ts";
+import { RunSteering } from "./run-input.ts";
+import { RunStates } from "./run-states.ts";
+import { RuntimeGate } from "./runtime-gate.ts";
 
 /** The tenant every run belongs to until multi-tenant auth arrives. */
 const DEFAULT_TENANT = "default";
@@ -50,23 +56,47 @@ export class RunService {
   private readonly deps: ServiceDeps;
   /** Runs this process executes, by run id, with the controller that cancels them. */
   readonly live = new Map<string, AbortController>();
+  /** Park requests of the runs this process executes (pause, interactive turns, shutdown hand-back). */
+  readonly parking = new RunParking();
   /** Cancel across processes: durable cancel requests on the rows, notices and acknowledgements over the control bus. */
   readonly control: RunControl;
   /** Per-run credentials (process memory only), from start until the run ends here. */
   readonly secrets = new RunSecrets();
   /** Monthly token budgets: run admission, the `limit` events of a run, and /v1/_limits. */
   readonly budgets: BudgetService;
+  /** Run status changes of users' runs (GET /v1/users/{id}/agents/stream): every status move calls `states.changed`. */
+  readonly states: RunStates;
+  /** Steered input (POST /v1/runs/{id}/input) and turn-cancel (POST /v1/runs/{id}/cancel) of runs, wherever they execute. */
+  readonly steering: RunSteering;
+  /** The pause gate: new top-level runs are refused (RUNTIME_PAUSED) while the runtime is pausing or paused. */
+  readonly gate: RuntimeGate;
 
   constructor(deps: ServiceDeps) {
     this.deps = deps;
     this.budgets = new BudgetService({ store: deps.store.limits });
-    this.control = new RunControl({ store: deps.store.control, bus: deps.control, live: this.live, ownerId: deps.ownerId, logger: deps.logger, ackTimeoutMs: deps.cancelAckTimeoutMs });
+    this.gate = new RuntimeGate(deps.store.runtimeState);
+    this.states = new RunStates({ store: deps.store, logger: deps.logger, ...(deps.runStates ? { feed: deps.runStates } : {}) });
+    this.control = new RunControl({ store: deps.store.control, bus: deps.control, live: this.live, ownerId: deps.ownerId, logger: deps.logger, ackTimeoutMs: deps.cancelAckTimeoutMs, wake: (filter) => this.wake(filter) });
+    this.steering = new RunSteering({ inputs: deps.store.inputs, runs: deps.store.tenantScoped, bus: deps.control, logger: deps.logger, ackTimeoutMs: deps.cancelAckTimeoutMs, wake: (filter) => this.wake(filter) });
+  }
+
+  /**
+   * Wakes parked runs (`paused` ones on resume, an `awaiting_input` one on new input): they go
+   * back to the queue, and the worker that claims them resumes them from their transcript.
+   * Returns the ids of the runs it woke.
+   */
+  async wake(filter: { from: "paused" | "awaiting_input"; runIds?: readonly string[] }): Promise<string[]> {
+    const woken = await this.deps.store.wakeRuns(filter);
+    for (const runId of woken) await this.deps.queue.enqueue({ runId });
+    if (woken.length > 0) await this.states.changedIds({ queued: woken });
+    return woken;
   }
 
   /** Validates, persists the run with its input and system prompt, then enqueues it. */
   async startRun(request: StartRunRequest): Promise<{ run: Run; session: Session; replayed?: true }> {
+    await this.gate.admit();
     const keyed = { ...request, tenant_id: request.tenant_id ?? DEFAULT_TENANT };
-    const earlier = await earlierIdempotentRun(this.deps.store, keyed);
+    const earlier = await earlierIdempotentRun(this.deps.store, keyed, this.deps.idempotencyTtlSeconds);
     if (earlier !== null) return earlier;
     const slot = reserveQueueSlot(this.deps.queue);
     let created: { run: Run; session: Session };
@@ -75,10 +105,11 @@ export class RunService {
     } catch (error) {
       slot.release();
       // A concurrent request with the same Idempotency-Key won the unique index: answer its run.
-      const winner = await earlierIdempotentRun(this.deps.store, keyed).catch(() => null);
+      const winner = await earlierIdempotentRun(this.deps.store, keyed, this.deps.idempotencyTtlSeconds).catch(() => null);
       if (winner === null) throw error;
       return winner;
     }
+    this.states.changed(created.run, "queued");
     // Committed first: a failed enqueue (queue unreachable) leaves the run queued in the store,
     // where the workers' recovery sweep enqueues it, so an accepted run is never lost.
     await slot.enqueue({ runId: created.run.id }).catch((error: unknown) => {
@@ -95,6 +126,7 @@ export class RunService {
    */
   async createChildRun(request: StartRunRequest, lineage: RunLineage): Promise<Run> {
     const { run } = await this.persistRun(request, lineage);
+    this.states.changed(run, "queued");
     this.deps.metrics.runStarted();
     return run;
   }
@@ -109,7 +141,7 @@ export class RunService {
     await this.requireFreeAgentId(tenantId, request.agent_id);
     // A new session is written in the run's own transaction, so a refused run leaves nothing behind.
     const created = session ?? this.newSession(request, agent);
-    const record = newRunRecord({ request, session: created, agent, lineage });
+    const record = this.withSealedCredentials(newRunRecord({ request, session: created, agent, lineage }), request.credentials);
     // Budgets and quotas admit top-level runs; a sub-agent runs under its root's admission.
     const notices = lineage === undefined ? await this.budgets.admit({ tenantId: record.tenant_id, userId: record.user_id }) : [];
     const firstEvents: RunEvent[] = [
@@ -120,6 +152,23 @@ export class RunService {
     const run = await this.deps.store.createRun(record, firstEvents, runAdmission({ existing: session, created, lineage, settings: this.deps.concurrency }));
     this.secrets.set(run.id, request.credentials);
     return { run, session: session ?? { ...created, created_at: run.created_at } };
+  }
+
+  /**
+   * Seals the run's credentials onto its row when a key is configured, so whichever process
+   * resumes the run can use them. Without a key they stay in this process's memory, which is
+   * refused where the run executes elsewhere (an api process) rather than lost without a word.
+   */
+  private withSealedCredentials(record: NewRun, credentials: RunCredentials | undefined): NewRun {
+    if (credentials === undefined || (credentials.user_bearer === undefined && credentials.user_credentials === undefined)) return record;
+    const key = this.deps.credentialKey;
+    if (key !== undefined) return { ...record, sealed_credentials: sealCredentials(key, record.id, credentials) };
+    if (this.deps.credentialsNeedKey !== true) return record;
+    throw new AppError(
+      "INVALID_ARGUMENT",
+      "user_bearer/user_credentials need LOOMCYCLE_SECRET_KEY on a cluster: this api process does not execute the run, and the worker that does can only read credentials sealed with that key. Set the same LOOMCYCLE_SECRET_KEY (32+ characters) on every api and worker process.",
+      { details: { field: credentials.user_bearer === undefined ? "user_credentials" : "user_bearer" } },
+    );
   }
 
   /** A session to create with the run (not written yet). */

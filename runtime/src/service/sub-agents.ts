@@ -3,14 +3,12 @@ import { AppError, isAppError } from "../domain/index.ts";
 import type { Run, RunLineage, RunOptions } from "../domain/index.ts";
 import type { ChildOutcome, ChildSpec, SpawnRequest, SubAgentPort } from "../tools/index.ts";
 import type { RunExecutor } from "./run-executor.ts";
+import { isParkAbort } from "./run-parking.ts";
 import type { RunResult, RunService } from "./run-service.ts";
 import type { ServiceDeps, StartRunRequest } from "./types.ts";
 
 /** loomcycle's depth cap: a run this many spawns deep may not spawn again. */
 export const MAX_SPAWN_DEPTH = 16;
-
-/** A signal that never aborts: following a child ends when the child ends, not before. */
-const NEVER = new AbortController().signal;
 
 /** One child of a spawn, with everything needed to start or follow it. */
 interface ChildJob {
@@ -56,11 +54,13 @@ export class SubAgentService implements SubAgentPort {
   private async runChild(job: ChildJob): Promise<ChildOutcome> {
     const agentId = childAgentId(job.parent.id, job.request.parent.callId, job.index);
     const failed = (error: string): ChildOutcome => ({ ok: false, output: "", error, agent_id: agentId, run_id: null });
+    if (isParkAbort(job.request.signal.reason)) throw job.request.signal.reason;
     if (job.request.signal.aborted) return failed("cancelled: the parent run was cancelled before this sub-agent started");
     try {
       const run = (await this.deps.store.tenantScoped.getRunByAgentId(job.parent.tenant_id, agentId)) ?? (await this.startChild(job, agentId));
       return outcomeOf(await this.follow(run, job.request.signal));
     } catch (error) {
+      if (isParkAbort(error)) throw error;
       if (isAppError(error, "UNKNOWN_AGENT")) return failed(`agent "${job.child.name}" does not exist; spawn an agent this runtime configures`);
       this.deps.logger.warn({ err: error, parent_run_id: job.parent.id, agent_id: agentId }, "sub-agent could not run");
       return failed((error as Error).message);
@@ -89,14 +89,21 @@ export class SubAgentService implements SubAgentPort {
    * its end. The parent's abort cancels the child and, through the cascade, its own children.
    */
   private async follow(run: Run, signal: AbortSignal): Promise<RunResult> {
+    // A parking parent stops waiting (its children park too, and it follows them again when it
+    // resumes); a cancelled parent cancels its children and waits for them to end.
+    const parked = new AbortController();
     const onAbort = (): void => {
+      if (isParkAbort(signal.reason)) return parked.abort(signal.reason);
       this.runs.cancelByAgentId(run.tenant_id, run.agent_id).catch((error: unknown) => this.deps.logger.warn({ err: error, run_id: run.id }, "sub-agent cancel failed"));
     };
     signal.addEventListener("abort", onAbort, { once: true });
     try {
       if (signal.aborted) onAbort();
-      if (run.status === "queued") await this.executor.execute(run.id);
-      return await this.runs.waitForResult(run.id, NEVER);
+      if (run.status === "queued" && !parked.signal.aborted) await this.executor.execute(run.id);
+      const result = await this.runs.waitForResult(run.id, parked.signal);
+      // No result for the parent's call: it runs again when the parent resumes.
+      if (parked.signal.aborted) throw parked.signal.reason;
+      return result;
     } finally {
       signal.removeEventListener("abort", onAbort);
     }

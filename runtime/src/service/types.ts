@@ -1,7 +1,7 @@
 import type { Config } from "../config/index.ts";
 import type { Logger, RunCredentials, RunOptions, Segment } from "../domain/index.ts";
 import type { ProviderRegistry } from "../providers/index.ts";
-import type { ControlBus, RunEventBus, RunQueue } from "../queue/index.ts";
+import type { ControlBus, RunEventBus, RunQueue, RunStateFeed } from "../queue/index.ts";
 import type { Store } from "../store/index.ts";
 import type { ToolRegistry } from "../tools/index.ts";
 import type { AgentCatalog } from "./agent-catalog.ts";
@@ -58,6 +58,17 @@ export interface ServiceDeps {
   control?: ControlBus;
   /** How long a cancel waits for the owners of its running runs to acknowledge (default 1 s). */
   cancelAckTimeoutMs?: number;
+  /** How long an Idempotency-Key answers the run it created, in seconds (default 24 h). */
+  idempotencyTtlSeconds?: number;
+  /**
+   * Seals per-run credentials on the run row (from LOOMCYCLE_SECRET_KEY) so the process that
+   * resumes the run has them; absent = they stay in this process's memory only.
+   */
+  credentialKey?: Buffer;
+  /** Runs accepted here execute elsewhere (an api process): credentials without a key are refused, not silently lost. */
+  credentialsNeedKey?: boolean;
+  /** Run status changes of users' runs to every process (GET /v1/users/{id}/agents/stream); absent = that stream answers 503. */
+  runStates?: RunStateFeed;
 }
 
 /** A request to start a run, already validated by a transport. */

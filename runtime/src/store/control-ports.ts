@@ -2,7 +2,7 @@
 export interface CancelMark {
   id: string;
   agent_id: string;
-  status: "queued" | "running";
+  status: "queued" | "running" | "awaiting_input" | "paused";
   owner_id: string | null;
 }
 

@@ -27,3 +27,8 @@ export type {
 export type { LimitStore, NewTokenLimit, TokenLimitKey } from "./limit-ports.ts";
 export type { RunAdmission } from "./ports.ts";
 export type { CancelMark, ControlStore } from "./control-ports.ts";
+export type { RunGauges, StatsStore } from "./stats-ports.ts";
+export type { IdempotencyStore } from "./idempotency-ports.ts";
+export type { NewSnapshot, SnapshotRecord, SnapshotRestoreOutcome, SnapshotSectionSummary, SnapshotStore } from "./snapshot-ports.ts";
+export type { RuntimeStateName, RuntimeStateRecord, RuntimeStateStore } from "./runtime-state-ports.ts";
+export type { RunInputRecord, RunInputStore } from "./run-input-ports.ts";

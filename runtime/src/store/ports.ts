@@ -1,4 +1,4 @@
-import type { Run, RunEvent, RunLineage, RunOptions, RunOutcome, RunStatus, Session, StoredEvent, MemoryBackend, RunQuota } from "../domain/index.ts";
+import type { ParkTarget, Run, RunEvent, RunLineage, RunOptions, RunOutcome, RunStatus, Session, StoredEvent, MemoryBackend, RunQuota, Usage } from "../domain/index.ts";
 import type { EvaluationStore } from "./evaluation-ports.ts";
 import type { HookStore } from "./hook-ports.ts";
 import type { ChannelStore } from "./channel-ports.ts";
@@ -7,6 +7,11 @@ import type { DefinitionStore } from "./definition-ports.ts";
 import type { LimitStore } from "./limit-ports.ts";
 import type { TokenStore } from "./token-ports.ts";
 import type { ControlStore } from "./control-ports.ts";
+import type { StatsStore } from "./stats-ports.ts";
+import type { IdempotencyStore } from "./idempotency-ports.ts";
+import type { SnapshotStore } from "./snapshot-ports.ts";
+import type { RunInputStore } from "./run-input-ports.ts";
+import type { RuntimeStateStore } from "./runtime-state-ports.ts";
 
 /**
  * Storage ports the core uses. No driver type leaks through them; every adapter (Postgres via
@@ -33,6 +38,8 @@ export interface NewRun {
   lineage?: RunLineage;
   /** The caller's Idempotency-Key: unique per tenant (a duplicate fails the insert). */
   idempotency_key?: string;
+  /** The run's per-run credentials, sealed (service/sealed-credentials.ts); absent = none stored. */
+  sealed_credentials?: string;
 }
 
 /** What a top-level run's creation is admitted under (RunStore.createRun). */
@@ -96,13 +103,21 @@ export interface RunStore {
    * running. Only a running or queued run changes; returns whether it did.
    */
   finishRun(runId: string, outcome: RunOutcome, finalEvents?: readonly StoredEvent[]): Promise<boolean>;
-  /** Renews the heartbeat of every running run this owner holds. */
-  heartbeat(ownerId: string): Promise<void>;
+  /** Renews the heartbeat of the running runs this owner holds; with `runIds`, only of those (the runs it still executes). */
+  heartbeat(ownerId: string, runIds?: readonly string[]): Promise<void>;
   /**
    * Puts running runs whose heartbeat is older than `before`, and that were resumed fewer than
    * `maxResumes` times, back in `queued` so a worker resumes them. Returns their ids.
    */
   requeueStaleRuns(before: Date, maxResumes: number): Promise<string[]>;
+  /**
+   * Parks a running run this owner holds: it leaves the owner without ending, as `target`
+   * (`queued` = for another worker at once), with its usage so far and its last events appended
+   * in the same statement. False when the owner no longer holds the run running.
+   */
+  parkRun(runId: string, ownerId: string, park: { target: ParkTarget; usage: Usage; finalEvents?: readonly StoredEvent[] }): Promise<boolean>;
+  /** Moves parked runs in status `from` (only `runIds`, when given) back to `queued`; returns their ids. */
+  wakeRuns(filter: { from: "paused" | "awaiting_input"; runIds?: readonly string[] }): Promise<string[]>;
   /**
    * Marks running runs whose heartbeat is older than `before` as interrupted, appending an
    * `error` event to each. Returns the interrupted run ids.
@@ -169,4 +184,14 @@ export interface Store extends RunStore, EventLog {
   readonly limits: LimitStore;
   /** Durable cancel requests on run rows (the control backplane's source of truth). */
   readonly control: ControlStore;
+  /** Cluster-wide run counts and lease age for the autoscaling metrics. */
+  readonly stats: StatsStore;
+  /** Idempotency-Key lookups that honour the retention, and the retention sweep. */
+  readonly idempotency: IdempotencyStore;
+  /** Snapshots: capture and idempotent restore of every section, and the stored snapshots (/v1/_snapshots). */
+  readonly snapshots: SnapshotStore;
+  /** Steered input of runs (POST /v1/runs/{id}/input), durable before the run is told. */
+  readonly inputs: RunInputStore;
+  /** The cluster-wide runtime state (pause/resume), one row every process shares. */
+  readonly runtimeState: RuntimeStateStore;
 }

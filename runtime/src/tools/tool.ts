@@ -36,6 +36,12 @@ export interface ToolContext {
   userId: string | null;
   /** The id of the tool call being executed (the model's tool_use id): stable across a resumed run, so a tool can make its side effects idempotent. */
   callId: string;
+  /**
+   * `run_id:call_id`: the same for every execution of this call, including a re-run after the
+   * run resumed (crash or forced park). A tool declared `idempotent` that has side effects keys
+   * them on it (the call id is the model's tool_use id, stored in the transcript).
+   */
+  idempotencyKey?: string;
   /** Appends an event to the run's log (stored, then streamed), e.g. `interruption_pending`. */
   emit(event: RunEvent): void;
   /** Names of the tools this run may call. */
@@ -59,5 +65,13 @@ export interface Tool {
   readonly description: string;
   /** JSON Schema of the input object, sent to the model. */
   readonly inputSchema: Record<string, unknown>;
+  /**
+   * Whether a call may run again when its run resumes after the call started but never reported
+   * a result (its process died, or the run was parked at once): true when running it twice has
+   * the effect of running it once (reads, overwrites, effects keyed by `idempotencyKey`). A
+   * function decides per input, for tools whose ops differ. Absent = false: on resume the model
+   * gets an error result saying the call was interrupted and may or may not have taken effect.
+   */
+  readonly idempotent?: boolean | ((input: Record<string, unknown>) => boolean);
   execute(input: Record<string, unknown>, context: ToolContext): Promise<ToolResult>;
 }

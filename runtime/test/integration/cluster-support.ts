@@ -30,6 +30,8 @@ export interface Cluster {
   prefix: string;
   /** Starts one more api process on the same database and prefix, with `env` overriding the cluster's. */
   bootApi(env: Record<string, string>): Promise<ServerProcess>;
+  /** Starts one more worker process (e.g. to replace a killed one); it is added to `workers`. */
+  bootWorker(env?: Record<string, string>): Promise<ServerProcess>;
   /** The run's resume_count (how often it was taken back from a dead process). */
   resumeCount(runId: string): Promise<number>;
   /** The pid in the owner id of the process executing the run now (null when none does). */
@@ -41,15 +43,27 @@ export interface Cluster {
  * Starts `apis` api processes and `workers` worker processes (`loomcycle serve --role=…`) on a
  * fresh database and a fresh Redis key prefix, with heartbeats fast enough for crash tests.
  */
-export async function startCluster(options: { apis: number; workers: number; env?: Record<string, string> }): Promise<Cluster> {
+export async function startCluster(options: {
+  apis: number;
+  workers: number;
+  env?: Record<string, string>;
+  /** Use this database as it is (e.g. a private server a chaos test restarts) instead of a fresh one on the shared server. */
+  databaseUrl?: string;
+  /** Use this Redis instead of the shared one. */
+  redisUrl?: string;
+  /** More agent files (name → markdown) beside `slow`. */
+  agents?: Record<string, string>;
+}): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), "lc-cluster-"));
   await mkdir(join(dir, "agents"));
   await writeFile(join(dir, "agents", "slow.md"), SLOW_AGENT);
-  const database = await isolatedDatabaseUrl();
+  for (const [name, text] of Object.entries(options.agents ?? {})) await writeFile(join(dir, "agents", `${name}.md`), text);
+  const database = options.databaseUrl === undefined ? await isolatedDatabaseUrl() : { url: options.databaseUrl, dispose: async () => undefined };
+  const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
   const prefix = `lc-test-${Math.random().toString(36).slice(2, 10)}`;
   const env: Record<string, string> = {
     LOOMCYCLE_DATABASE_URL: database.url,
-    LOOMCYCLE_REDIS_URL: TEST_REDIS_URL,
+    LOOMCYCLE_REDIS_URL: redisUrl,
     LOOMCYCLE_REDIS_PREFIX: prefix,
     LOOMCYCLE_HEARTBEAT_INTERVAL_MS: "200",
     LOOMCYCLE_HEARTBEAT_STALE_MS: "2000",
@@ -83,18 +97,23 @@ export async function startCluster(options: { apis: number; workers: number; env
     extra.push(server);
     return server;
   };
+  const bootWorker = async (overrides: Record<string, string> = {}): Promise<ServerProcess> => {
+    const server = await boot("worker", overrides);
+    workers.push(server);
+    return server;
+  };
   const dispose = async (): Promise<void> => {
     await Promise.all([...apis, ...workers, ...extra].map((server) => server.stop("SIGKILL")));
     await database.dispose();
-    await deleteRedisPrefix(prefix);
+    await deleteRedisPrefix(prefix, redisUrl).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   };
-  return { apis, workers, databaseUrl: database.url, prefix, bootApi, ownerPid, resumeCount, dispose };
+  return { apis, workers, databaseUrl: database.url, prefix, bootApi, bootWorker, ownerPid, resumeCount, dispose };
 }
 
 /** Removes every Redis key of a test's prefix. */
-async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
+async function deleteRedisPrefix(prefix: string, redisUrl: string): Promise<void> {
+  const redis = new Redis(redisUrl);
   try {
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length > 0) await redis.del(...keys);

@@ -49,7 +49,7 @@ describe("PgControlBus", () => {
     const seenA = collect(a);
     const seenB = collect(b);
     await notifyRaw(shared, "not json");
-    await notifyRaw(shared, JSON.stringify({ kind: "pause", origin: "x", request_id: "r" }));
+    await notifyRaw(shared, JSON.stringify({ kind: "not_a_kind", origin: "x", request_id: "r" }));
     await a.publish({ kind: "cancel", request_id: "req-1", origin: "a", run_ids: ["run-1"] });
     await until(() => seenB.length > 0);
     expect(seenB).toEqual([{ kind: "cancel", request_id: "req-1", origin: "a", run_ids: ["run-1"] }]);

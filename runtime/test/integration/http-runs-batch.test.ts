@@ -45,4 +45,11 @@ describe("POST /v1/runs:batch", () => {
     expect(detach.status).toBe(400);
     expect(((await detach.json()) as { error: string }).error).toMatch(/^mode: /);
   });
+
+  it("refuses an interactive spawn, which a join batch could never wait for, naming the field", async () => {
+    const body = JSON.stringify({ spawns: [{ agent: "default", prompt: "x" }, { agent: "default", prompt: "y", interactive: true }] });
+    const refused = await fetch(`${runtime.url}/v1/runs:batch`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/^spawns\[1\]\.interactive: interactive runs never end/);
+  });
 });

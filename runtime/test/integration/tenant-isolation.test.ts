@@ -4,7 +4,7 @@ import type { Agent, DefinitionKind } from "../../src/domain/index.ts";
 import { startFakeLlm } from "../fake-llm/index.ts";
 import type { FakeLlm } from "../fake-llm/index.ts";
 import { mint } from "../support/auth-client.ts";
-import { postSse } from "../support/sse-client.ts";
+import { openSse, postSse } from "../support/sse-client.ts";
 import type { SseFrame, SseResponse } from "../support/sse-client.ts";
 import { TEST_AGENTS, startTestRuntime, testAgent } from "../support/test-runtime.ts";
 import type { StoreKind } from "../support/test-runtime.ts";
@@ -261,6 +261,29 @@ describe.each<StoreKind>(["pglite", "postgres"])("tenant isolation (%s store)", 
       expect(listed).toEqual({ status: 200, body: { agents: [] } });
       expect((await a("GET", "/v1/users/alice/agents")).body.agents.map((run: { run_id: string }) => run.run_id)).toContain(seed.runId);
     },
+    "GET /v1/users/:user_id/agents/stream": async () => {
+      // B follows alice (A's user), A follows alice; A runs for alice. A sees the run; B sees stream_open only.
+      const follow = async (token: string, connection: AbortController): Promise<SseFrame[]> => {
+        const stream = await openSse(`${base()}/v1/users/alice/agents/stream`, { headers: { authorization: `Bearer ${token}` }, signal: connection.signal });
+        expect(stream.status).toBe(200);
+        const seen: SseFrame[] = [];
+        const first = await stream.frames.next();
+        seen.push(first.value as SseFrame);
+        void (async () => {
+          for await (const frame of stream.frames) seen.push(frame);
+        })().catch(() => undefined);
+        return seen;
+      };
+      const [toA, toB] = [new AbortController(), new AbortController()];
+      const ofB = await follow(tokens.b, toB);
+      const ofA = await follow(tokens.a, toA);
+      const started = await a("POST", "/v1/runs", { agent: "default", prompt: "for alice's stream" });
+      await expect.poll(() => ofA.map((frame) => frame.data["status"]), { timeout: 10_000 }).toContain("completed");
+      expect(ofA.filter((frame) => frame.event === "run_state").every((frame) => frame.data["run_id"] === started.body.run_id)).toBe(true);
+      toA.abort();
+      toB.abort();
+      expect(ofB.map((frame) => frame.event)).toEqual(["stream_open"]);
+    },
     "GET /v1/_usage": async () => {
       // `?tenant=` is an admin's focus: B's is ignored, so B sees only its own tenant.
       const usage = await b("GET", `/v1/_usage?group_by=tenant&tenant=${A.tenant}`);
@@ -511,6 +534,34 @@ describe.each<StoreKind>(["pglite", "postgres"])("tenant isolation (%s store)", 
     expect((await b("DELETE", `/v1/_limits?scope=tenant&tenant=${A.tenant}`)).status).toBe(400);
     await expectBudgetsOfAUnchanged();
   };
+
+  CASES["POST /v1/runs/:run_id/input"] = async (): Promise<void> => {
+    const send = (id: string): Promise<Reply> => b("POST", `/v1/runs/${id}/input`, { text: "from tenant B" });
+    expectOpaque404({ reply: await send(seed.askerRunId), ids: [seed.askerRunId] }, { reply: await send("run_no_such_run"), ids: ["run_no_such_run"] });
+    expect((await a("GET", `/v1/runs/${seed.askerRunId}`)).body.status).toBe("running");
+  };
+  CASES["POST /v1/runs/:run_id/cancel"] = async (): Promise<void> => {
+    const send = (id: string): Promise<Reply> => b("POST", `/v1/runs/${id}/cancel`, { reason: "tenant B" });
+    expectOpaque404({ reply: await send(seed.askerRunId), ids: [seed.askerRunId] }, { reply: await send("run_no_such_run"), ids: ["run_no_such_run"] });
+    expect((await a("GET", `/v1/runs/${seed.askerRunId}`)).body.status).toBe("running");
+  };
+  // Operator-wide routes: a snapshot holds every tenant's rows, and pause stops every tenant's runs,
+  // so only substrate:admin reaches them; a tenant token is refused before anything is read or done.
+  const adminOnly = (method: string, path: string, body?: unknown) => async (): Promise<void> => {
+    const refused = await b(method, path, body);
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).not.toContain(A.tenant);
+    expect((await a("GET", `/v1/runs/${seed.askerRunId}`)).body.status).toBe("running");
+  };
+  CASES["POST /v1/_snapshots"] = adminOnly("POST", "/v1/_snapshots", {});
+  CASES["GET /v1/_snapshots"] = adminOnly("GET", "/v1/_snapshots");
+  CASES["GET /v1/_snapshots/:id"] = adminOnly("GET", "/v1/_snapshots/snap_any");
+  CASES["GET /v1/_snapshots/:id/export"] = adminOnly("GET", "/v1/_snapshots/snap_any/export");
+  CASES["DELETE /v1/_snapshots/:id"] = adminOnly("DELETE", "/v1/_snapshots/snap_any");
+  CASES["POST /v1/_snapshots/:id/restore"] = adminOnly("POST", "/v1/_snapshots/snap_any/restore", {});
+  CASES["POST /v1/_pause"] = adminOnly("POST", "/v1/_pause", { timeout_ms: 1000 });
+  CASES["POST /v1/_resume"] = adminOnly("POST", "/v1/_resume", {});
+  CASES["GET /v1/_state"] = adminOnly("GET", "/v1/_state");
 
   /** Routes that hold no tenant's rows, and why. */
   const NOT_TENANT_DATA: Record<string, string> = {

@@ -16,6 +16,11 @@ export async function call(options: { base: string; method: string; path: string
     ...(hasBody ? { body: JSON.stringify(options.body) } : {}),
     signal: AbortSignal.timeout(10_000),
   });
+  // An SSE answer (GET /v1/users/{id}/agents/stream) never ends: its status and headers are the answer.
+  if ((response.headers.get("content-type") ?? "").includes("text/event-stream")) {
+    await response.body?.cancel();
+    return { status: response.status, body: {}, challenge: response.headers.get("www-authenticate") };
+  }
   const text = await response.text();
   let body: unknown = text;
   try {

@@ -21,6 +21,8 @@ export interface PgControlBusOptions {
   maxReconnectMs?: number;
   /** Told about a dropped connection or an undeliverable message (for the log). */
   onError?: (error: Error) => void;
+  /** Told, for each message from another process, how long it took to arrive (seconds) and its kind: the lag metric. */
+  onLag?: (topic: string, seconds: number) => void;
 }
 
 /**
@@ -65,7 +67,7 @@ export class PgControlBus implements ControlBus {
 
   async publish(message: ControlMessage): Promise<void> {
     for (const part of split(message)) {
-      await this.sender.query("select pg_notify($1, $2)", [this.channel, JSON.stringify(part)]);
+      await this.sender.query("select pg_notify($1, $2)", [this.channel, JSON.stringify({ ...part, sent_at: Date.now() })]);
     }
   }
 
@@ -149,7 +151,8 @@ export class PgControlBus implements ControlBus {
   private receive(payload: string | undefined): void {
     const message = parse(payload);
     if (message === null || message.origin === this.origin) return;
-    for (const listener of this.listeners) listener(message);
+    const delivered = observeLag(message, this.options.onLag);
+    for (const listener of this.listeners) listener(delivered);
   }
 
   private firstDelay(): number {
@@ -157,9 +160,19 @@ export class PgControlBus implements ControlBus {
   }
 }
 
+/**
+ * Reports how long a message took from its sender (its `sent_at`, when the sender stamped one),
+ * and returns the message as sent, without the stamp: listeners see what the sender published.
+ */
+function observeLag(message: ControlMessage, onLag: PgControlBusOptions["onLag"]): ControlMessage {
+  const { sent_at: sentAt, ...sent } = message as ControlMessage & { sent_at?: unknown };
+  if (onLag !== undefined && typeof sentAt === "number") onLag(message.kind, (Date.now() - sentAt) / 1000);
+  return sent as ControlMessage;
+}
+
 /** Splits a message whose run ids would not fit one NOTIFY payload. */
 function split(message: ControlMessage): ControlMessage[] {
-  if (message.kind === "token_changed" || message.run_ids.length <= MAX_RUN_IDS_PER_MESSAGE) return [message];
+  if (!("run_ids" in message) || message.run_ids.length <= MAX_RUN_IDS_PER_MESSAGE) return [message];
   const parts: ControlMessage[] = [];
   for (let start = 0; start < message.run_ids.length; start += MAX_RUN_IDS_PER_MESSAGE) {
     parts.push({ ...message, run_ids: message.run_ids.slice(start, start + MAX_RUN_IDS_PER_MESSAGE) });
@@ -167,13 +180,20 @@ function split(message: ControlMessage): ControlMessage[] {
   return parts;
 }
 
+/** The kinds of message that name runs (`run_ids`). */
+const RUN_MESSAGE_KINDS: ReadonlySet<string> = new Set(["cancel", "cancel_ack", "input", "turn_cancel", "turn_cancel_ack"]);
+
+/** The kinds of message that change the runtime's pause state (no run ids). */
+const RUNTIME_STATE_KINDS: ReadonlySet<string> = new Set(["pause", "pause_force", "resume"]);
+
 /** A control message, or null for anything else on the channel (another version, a stray NOTIFY). */
 function parse(payload: string | undefined): ControlMessage | null {
   try {
     const value = JSON.parse(payload ?? "") as Partial<ControlMessage> | null;
     if (typeof value?.origin !== "string" || typeof value.request_id !== "string") return null;
     if (value.kind === "token_changed") return value as ControlMessage;
-    if ((value.kind === "cancel" || value.kind === "cancel_ack") && Array.isArray(value.run_ids)) return value as ControlMessage;
+    if (RUNTIME_STATE_KINDS.has(String(value.kind))) return value as ControlMessage;
+    if (RUN_MESSAGE_KINDS.has(String(value.kind)) && Array.isArray((value as { run_ids?: unknown }).run_ids)) return value as ControlMessage;
     return null;
   } catch {
     return null;

@@ -12,6 +12,8 @@ export interface RedisEventBusOptions {
   /** Channel prefix: one per deployment (tests give each their own). */
   prefix: string;
   onError: (error: unknown) => void;
+  /** Told, for each batch from another process, how long its newest event took to arrive here (seconds): the lag metric, topic `events`. */
+  onLag?: (topic: string, seconds: number) => void;
 }
 
 /** One pub/sub message: a stored batch of one run, and the process that published it. */
@@ -35,12 +37,14 @@ export class RedisEventBus implements RunEventBus {
   private readonly subscriber: Redis;
   private readonly prefix: string;
   private readonly onError: (error: unknown) => void;
+  private readonly onLag: RedisEventBusOptions["onLag"];
   /** Local listeners per run channel, and each channel's SUBSCRIBE (resolved once Redis confirmed it). */
   private readonly channels = new Map<string, { count: number; subscribed: Promise<void> }>();
 
   constructor(options: RedisEventBusOptions) {
     this.prefix = options.prefix;
     this.onError = options.onError;
+    this.onLag = options.onLag;
     this.publisher = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
     this.subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.publisher.on("error", this.onError);
@@ -109,7 +113,15 @@ export class RedisEventBus implements RunEventBus {
       return;
     }
     if (envelope.origin === this.origin) return;
+    this.observeLag(envelope.events);
     this.local.publish(envelope.events);
+  }
+
+  /** The lag of a batch: now minus the time of its newest event (older ones also waited for the batch to be stored). */
+  private observeLag(events: readonly StoredEvent[]): void {
+    if (this.onLag === undefined || events.length === 0) return;
+    const newest = Math.max(...events.map((event) => event.ts_ms));
+    this.onLag("events", (Date.now() - newest) / 1000);
   }
 
   private channel(runId: string): string {

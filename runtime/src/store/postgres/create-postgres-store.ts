@@ -20,6 +20,8 @@ export interface PostgresStoreOptions {
   /** Keep every table in this schema (created when missing); tests use one per file. */
   schema?: string;
   maxConnections?: number;
+  /** How long a statement rides out an unreachable server before STORE_UNAVAILABLE (see createPgSqlClient); default 0. */
+  retryUnavailableMs?: number;
 }
 
 function describeUrl(url: string, schema: string | undefined): string {
@@ -64,7 +66,7 @@ function createPool(options: PostgresStoreOptions): pg.Pool {
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const description = describeUrl(options.url, options.schema);
   const pool = createPool(options);
-  const client = createPgSqlClient({ pool, description });
+  const client = createPgSqlClient({ pool, description, ...(options.retryUnavailableMs === undefined ? {} : { retryUnavailableMs: options.retryUnavailableMs }) });
   try {
     await migrate(client, options.schema === undefined ? {} : { schema: options.schema });
   } catch (error) {

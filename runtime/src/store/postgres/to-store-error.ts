@@ -20,7 +20,8 @@ function codeOf(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
-function isConnectionError(error: unknown): boolean {
+/** True for failures meaning the server cannot be reached or is not serving us (not for SQL errors). */
+export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = codeOf(error) ?? "";
   if (SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08/.test(code)) return true;

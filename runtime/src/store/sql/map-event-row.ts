@@ -32,6 +32,8 @@ const EVENT_TYPE_SET: Record<RunEventType, true> = {
   interruption_pending: true,
   interruption_notify: true,
   limit: true,
+  awaiting_input: true,
+  turn_cancelled: true,
   done: true,
   error: true,
 };

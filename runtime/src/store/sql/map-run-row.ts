@@ -31,6 +31,7 @@ export interface RunRow {
   root_run_id: string;
   depth: string | number;
   cancel_requested_at?: Date | null;
+  sealed_credentials?: string | null;
 }
 
 const Metadata = z.record(z.string(), z.unknown());
@@ -41,6 +42,7 @@ const Options = z.object({
   tools: z.array(z.string()).optional(),
   allowed_hosts: z.array(z.string()).optional(),
   agent_def_id: z.string().optional(),
+  interactive: z.boolean().optional(),
 });
 
 function mapUsage(row: RunRow): Usage {
@@ -97,5 +99,6 @@ export function mapRunRow(row: RunRow): Run {
     root_run_id: row.root_run_id,
     depth: Number(row.depth),
     ...(row.cancel_requested_at ? { cancel_requested_at: row.cancel_requested_at } : {}),
+    ...(row.sealed_credentials ? { sealed_credentials: row.sealed_credentials } : {}),
   };
 }

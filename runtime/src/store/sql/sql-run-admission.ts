@@ -13,12 +13,12 @@ export function insertRunParams(run: NewRun, firstEvents: readonly RunEvent[]): 
   const events = firstEvents.map((event, index) => ({ run_id: run.id, session_id: run.session_id, seq: index + 1, ts_ms: tsMs, event }));
   const identity = [run.id, run.session_id, run.tenant_id, run.agent, run.agent_id, run.user_id, JSON.stringify(run.metadata)];
   const lineage = [run.lineage?.parent_run_id ?? null, run.lineage?.parent_agent_id ?? null, run.lineage?.root_run_id ?? null, run.lineage?.depth ?? 0];
-  return [...identity, ...eventColumns(events), JSON.stringify(run.options ?? {}), ...lineage, idempotencyKeyOf(run)];
+  return [...identity, ...eventColumns(events), JSON.stringify(run.options ?? {}), ...lineage, ...optionalColumns(run)];
 }
 
-/** The run's Idempotency-Key parameter ($19 of insert_run): null when the caller sent none. */
-function idempotencyKeyOf(run: NewRun): string | null {
-  return run.idempotency_key ?? null;
+/** The run's Idempotency-Key ($19 of insert_run) and sealed credentials ($20): null when absent. */
+function optionalColumns(run: NewRun): [string | null, string | null] {
+  return [run.idempotency_key ?? null, run.sealed_credentials ?? null];
 }
 
 /** What admitRun writes: the run's insert_run parameters and whom it counts against. */

@@ -1,5 +1,5 @@
 import { AppError, isAppError } from "../../domain/index.ts";
-import type { Run, RunEvent, RunOutcome, Session, StoredEvent, MemoryBackend } from "../../domain/index.ts";
+import type { ParkTarget, Run, RunEvent, RunOutcome, Session, StoredEvent, MemoryBackend, Usage } from "../../domain/index.ts";
 import type { NewRun, NewSession, RunFilter, Store, UsageFilter, UsageRow, RunAdmission, TenantScopedStore } from "../ports.ts";
 import { mapUsageRow } from "./map-usage-row.ts";
 import { eventColumns } from "./event-columns.ts";
@@ -30,6 +30,16 @@ import type { TokenStore } from "../token-ports.ts";
 import { SqlTokenStore } from "./sql-token-store.ts";
 import type { ControlStore } from "../control-ports.ts";
 import { SqlControlStore } from "./sql-control-store.ts";
+import type { StatsStore } from "../stats-ports.ts";
+import { SqlStatsStore } from "./sql-stats-store.ts";
+import type { IdempotencyStore } from "../idempotency-ports.ts";
+import { SqlIdempotencyStore } from "./sql-idempotency-store.ts";
+import type { SnapshotStore } from "../snapshot-ports.ts";
+import { SqlSnapshotStore } from "./sql-snapshot-store.ts";
+import type { RunInputStore } from "../run-input-ports.ts";
+import { SqlRunInputStore } from "./sql-run-input-store.ts";
+import type { RuntimeStateStore } from "../runtime-state-ports.ts";
+import { SqlRuntimeStateStore } from "./sql-runtime-state-store.ts";
 
 /** listRuns without a limit returns at most this many runs: one page of the runs API. */
 const DEFAULT_LIST_LIMIT = 100;
@@ -68,6 +78,11 @@ export class SqlStore implements Store {
   readonly tenantScoped: TenantScopedStore;
   readonly tokens: TokenStore;
   readonly control: ControlStore;
+  readonly stats: StatsStore;
+  readonly idempotency: IdempotencyStore;
+  readonly snapshots: SnapshotStore;
+  readonly inputs: RunInputStore;
+  readonly runtimeState: RuntimeStateStore;
   private readonly client: SqlClient;
 
   constructor(options: SqlStoreOptions) {
@@ -83,6 +98,11 @@ export class SqlStore implements Store {
     this.tenantScoped = new SqlTenantStore(options.client);
     this.tokens = new SqlTokenStore(options.client);
     this.control = new SqlControlStore(options.client);
+    this.stats = new SqlStatsStore(options.client);
+    this.idempotency = new SqlIdempotencyStore(options.client);
+    this.snapshots = new SqlSnapshotStore(options.client, this.memory);
+    this.inputs = new SqlRunInputStore(options.client);
+    this.runtimeState = new SqlRuntimeStateStore(options.client);
   }
 
   async createSession(session: NewSession): Promise<Session> {
@@ -148,8 +168,20 @@ export class SqlStore implements Store {
     return rows.length > 0;
   }
 
-  async heartbeat(ownerId: string): Promise<void> {
-    await this.client.query(loadSql("renew_heartbeats"), [ownerId]);
+  async heartbeat(ownerId: string, runIds?: readonly string[]): Promise<void> {
+    await this.client.query(loadSql("renew_heartbeats"), [ownerId, runIds === undefined ? null : [...runIds]]);
+  }
+
+  async parkRun(runId: string, ownerId: string, park: { target: ParkTarget; usage: Usage; finalEvents?: readonly StoredEvent[] }): Promise<boolean> {
+    const { usage, finalEvents = [] } = park;
+    const params = [runId, ownerId, park.target, usage.input_tokens, usage.output_tokens, usage.cache_creation_input_tokens, usage.cache_read_input_tokens];
+    const rows = await this.client.query<{ id: string }>(loadSql("park_run"), [...params, ...eventColumns(finalEvents)]);
+    return rows.length > 0;
+  }
+
+  async wakeRuns(filter: { from: "paused" | "awaiting_input"; runIds?: readonly string[] }): Promise<string[]> {
+    const rows = await this.client.query<{ id: string }>(loadSql("wake_runs"), [filter.from, filter.runIds === undefined ? null : [...filter.runIds]]);
+    return rows.map((row) => row.id);
   }
 
   async requeueStaleRuns(before: Date, maxResumes: number): Promise<string[]> {

@@ -55,6 +55,8 @@ function help(input: Record<string, unknown>): ToolResult {
 export function createContextTool(options: ContextToolOptions = {}): Tool {
   return {
     name: "Context",
+    // self and help read; compact only asks for a compaction at the next boundary.
+    idempotent: true,
     description:
       "Introspect the current run. op=self returns the agent, run and session ids, the tools this run may call, " +
       "the volumes the file tools may use, the hosts network tools may reach and the skills patterns. " +

@@ -17,6 +17,9 @@ import { registerDefinitionRoutes } from "./routes/definitions.ts";
 import { installAuth } from "./auth.ts";
 import { setRetryAfter } from "./retry-after.ts";
 import { registerLimitRoutes } from "./routes/limits.ts";
+import { registerUserRunStateRoutes } from "./routes/user-run-states.ts";
+import { registerSnapshotRoutes } from "./routes/snapshots.ts";
+import { registerRuntimeStateRoutes } from "./routes/runtime-state.ts";
 import type { HttpAppOptions } from "./types.ts";
 
 /**
@@ -40,19 +43,31 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     void reply.code(404).send({ code: "not_found", error: `no route ${request.method} ${request.url}` });
   });
 
-  registerHealthRoutes(app, options);
-  registerRunRoutes(app, options);
-  registerBatchRoutes(app, options);
-  registerSessionRoutes(app, options);
-  registerAgentRoutes(app, options);
-  registerUsageRoutes(app, options);
-  registerLimitRoutes(app, options);
-  registerResolverRoutes(app, options);
-  registerEvaluationRoutes(app, options);
-  registerHookRoutes(app, options);
-  if (options.channels) registerChannelRoutes(app, options.channels);
-  if (options.memory) registerMemoryRoutes(app, options.memory);
-  registerInterruptRoutes(app, options);
-  if (options.definitions) registerDefinitionRoutes(app, options.definitions);
+  registerRoutes(app, options);
   return app;
+}
+
+/** Every route group: the run surface always, the substrate groups when their service is wired. */
+const ROUTE_GROUPS: ((app: FastifyInstance, options: HttpAppOptions) => void)[] = [
+  registerHealthRoutes,
+  registerRunRoutes,
+  registerBatchRoutes,
+  registerSessionRoutes,
+  registerAgentRoutes,
+  registerUserRunStateRoutes,
+  registerUsageRoutes,
+  registerLimitRoutes,
+  registerResolverRoutes,
+  registerEvaluationRoutes,
+  registerHookRoutes,
+  registerInterruptRoutes,
+  (app, options) => options.channels && registerChannelRoutes(app, options.channels),
+  (app, options) => options.memory && registerMemoryRoutes(app, options.memory),
+  (app, options) => options.definitions && registerDefinitionRoutes(app, options.definitions),
+  (app, options) => options.snapshots && registerSnapshotRoutes(app, options.snapshots, { maxRequestBytes: options.limits.maxRequestBytes }),
+  (app, options) => options.pause && registerRuntimeStateRoutes(app, options.pause),
+];
+
+function registerRoutes(app: FastifyInstance, options: HttpAppOptions): void {
+  for (const register of ROUTE_GROUPS) register(app, options);
 }

@@ -15,7 +15,6 @@ const NOT_YET = [
   "web_search_filter",
   "parent_context",
   "run_timeout_seconds",
-  "interactive",
 ] as const;
 
 const notYetFields = Object.fromEntries(NOT_YET.map((name) => [name, z.unknown().optional()]));
@@ -38,6 +37,8 @@ const RunInputFields = {
   user_bearer: UserBearer.optional(),
   /** Named secrets for the run's tools (`${cred:<name>}`); process memory only, never stored. */
   user_credentials: UserCredentials.optional(),
+  /** An interactive run: it parks at `awaiting_input` after each turn and goes on with steered input (POST /v1/runs/{id}/input). */
+  interactive: z.boolean().optional(),
   ...notYetFields,
 };
 
@@ -52,6 +53,18 @@ export type RunRequest = z.infer<typeof RunRequest>;
 /** POST /v1/runs/{run_id}/compact. */
 export const CompactRequest = z.strictObject({ reason: z.string().max(1_000).optional() });
 export type CompactRequest = z.infer<typeof CompactRequest>;
+
+/** POST /v1/runs/{run_id}/input: a user turn steered into a run. */
+export const RunInputRequest = z.strictObject({
+  text: z.string().max(100_000).refine((text) => text.trim() !== "", "must not be empty"),
+  /** Where the input comes from (api, webui…); default `api`. */
+  source: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "1-64 characters of A-Z a-z 0-9 _ . -").optional(),
+});
+export type RunInputRequest = z.infer<typeof RunInputRequest>;
+
+/** POST /v1/runs/{run_id}/cancel: cancel the current turn of an interactive run. */
+export const TurnCancelRequest = z.strictObject({ reason: z.string().max(1_000).optional() });
+export type TurnCancelRequest = z.infer<typeof TurnCancelRequest>;
 
 /** POST /v1/sessions/{id}/messages: a new user turn in an existing session. */
 export const ContinueRequest = z.strictObject(RunInputFields);
@@ -93,7 +106,7 @@ export interface RunStatusResponse {
   usage: { input_tokens: number; output_tokens: number; cache_creation_tokens: number; cache_read_tokens: number; model: string };
   last_heartbeat_at: string | null;
   live: boolean;
-  interactive: false;
+  interactive: boolean;
   /** `interrupted` while the run waits on an Interruption ask (loomcycle's awaited_state); "" otherwise. */
   awaited_state: "" | "interrupted";
 }
@@ -122,7 +135,7 @@ export function toRunStatus(run: Run, live: boolean, awaitedState: RunStatusResp
     },
     last_heartbeat_at: run.heartbeat_at?.toISOString() ?? null,
     live,
-    interactive: false,
+    interactive: run.options.interactive === true,
     awaited_state: awaitedState,
   };
 }
@@ -196,4 +209,106 @@ export function toTranscript(session: Session, events: readonly StoredEvent[]): 
 export interface ErrorResponse {
   code: string;
   error: string;
+}
+
+/** First frame (`event: stream_open`) of GET /v1/users/{id}/agents/stream, sent once the stream is subscribed. */
+export interface UserStreamOpenFrame {
+  user_id: string;
+  /** The `?status=` filter; empty = every status. */
+  filter_status: string[];
+  /** The `?agent=` filter (an agent name); empty = every agent. */
+  filter_agent: string;
+  /** How often `:keepalive` comments come while idle, as a Go duration ("20s"). */
+  keepalive_interval: string;
+}
+
+/** One status change of a user's run (`event: run_state`) on GET /v1/users/{id}/agents/stream. */
+export interface RunStateFrameResponse {
+  run_id: string;
+  agent_id: string;
+  agent: string;
+  user_id: string;
+  parent_agent_id: string | null;
+  status: string;
+  stop_reason: string | null;
+  error: string | null;
+  /** When the change happened (RFC 3339). */
+  ts: string;
+}
+
+/** POST /v1/_snapshots (loomcycle §2.7). `include_history` is accepted; this build has no history section yet. */
+export const CreateSnapshotBody = z.strictObject({
+  label: z.string().max(256).optional(),
+  description: z.string().max(256).optional(),
+  include_history: z.boolean().optional(),
+  include_history_since: z.string().optional(),
+  max_bytes: z.number().int().min(1).optional(),
+});
+export type CreateSnapshotBody = z.infer<typeof CreateSnapshotBody>;
+
+/** GET /v1/_snapshots?limit&label_contains. */
+export const ListSnapshotsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  label_contains: z.string().max(256).optional(),
+});
+
+/** POST /v1/_snapshots/{id}/restore: `json` = an inline envelope (the id in the path is then ignored; clients use `inline`). */
+export const RestoreSnapshotBody = z.strictObject({
+  json: z.record(z.string(), z.unknown()).optional(),
+  include_history: z.boolean().optional(),
+});
+export type RestoreSnapshotBody = z.infer<typeof RestoreSnapshotBody>;
+
+/** A snapshot's descriptor. */
+export interface SnapshotDescriptorResponse {
+  snapshot_id: string;
+  created_at: string;
+  label: string | null;
+  schema_version: string;
+  size_bytes: number;
+  sections: Record<string, { version: string; count: number }>;
+}
+
+/** What a restore brought back (counts of new rows), what it skipped and which format migrations ran. */
+export interface SnapshotRestoreResponse {
+  definitions_restored: number;
+  active_pointers_restored: number;
+  memory_restored: number;
+  channel_messages_restored: number;
+  channel_cursors_restored: number;
+  evaluations_restored: number;
+  paused_runs_restored: number;
+  sessions_restored: number;
+  transcript_events_restored: number;
+  warnings: string[];
+  format_migrations: string[];
+}
+
+/** POST /v1/_pause (loomcycle §2.7): how long to wait for runs to reach a boundary before parking them at once (default 30 s, max 5 min). */
+export const PauseBody = z.strictObject({
+  timeout_ms: z.number().int("expected a whole number of milliseconds").min(0).max(300_000).optional(),
+});
+export type PauseBody = z.infer<typeof PauseBody>;
+
+/** POST /v1/_pause answer. */
+export interface PauseResponse {
+  state: "running" | "pausing" | "paused";
+  duration_ms: number;
+  force_cancelled_count: number;
+  paused_runs_count: number;
+  warnings: string[];
+}
+
+/** POST /v1/_resume answer. */
+export interface ResumeResponse {
+  state: "running";
+  resumed_runs_count: number;
+  warnings: string[];
+}
+
+/** GET /v1/_state answer. */
+export interface RuntimeStateResponse {
+  state: "running" | "pausing" | "paused";
+  paused_runs_count: number;
+  paused_at: string | null;
 }

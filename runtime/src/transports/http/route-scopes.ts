@@ -32,9 +32,11 @@ export const ROUTE_SCOPES: Readonly<Record<string, RouteRequirement>> = {
   "GET /v1/runs/:id/stream": "runs:read",
   "POST /v1/runs/:id/compact": "runs:create",
   "POST /v1/runs/:id/cancel": "runs:create",
+  "POST /v1/runs/:id/input": "runs:create",
   "GET /v1/agents/:id": "runs:read",
   "POST /v1/agents/:id/cancel": "runs:create",
   "GET /v1/users/:id/agents": "runs:read",
+  "GET /v1/users/:id/agents/stream": "runs:read",
   "GET /v1/_runnable-agents": "runs:read",
   "GET /v1/runs/:id/interrupts": "runs:read",
   "POST /v1/runs/:id/interrupts/:iid/resolve": "runs:create",
@@ -71,6 +73,16 @@ export const ROUTE_SCOPES: Readonly<Record<string, RouteRequirement>> = {
 
   "POST /v1/_operatortokendef": "substrate:admin",
   "GET /v1/_operatortokendef/names": "substrate:admin",
+
+  "POST /v1/_snapshots": "substrate:admin",
+  "GET /v1/_snapshots": "substrate:admin",
+  "GET /v1/_snapshots/:id": "substrate:admin",
+  "GET /v1/_snapshots/:id/export": "substrate:admin",
+  "DELETE /v1/_snapshots/:id": "substrate:admin",
+  "POST /v1/_snapshots/:id/restore": "substrate:admin",
+  "POST /v1/_pause": "substrate:admin",
+  "POST /v1/_resume": "substrate:admin",
+  "GET /v1/_state": "substrate:admin",
   ...definitionRoutes(["agent", "skill", "mcpserver", "schedule", "webhook", "memorybackend", "a2aagent", "a2aservercard", "credential"]),
 };
 

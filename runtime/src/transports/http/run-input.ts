@@ -48,6 +48,7 @@ function runOptions(body: ContinueRequest): { options?: RunOptions } {
     ...(body.compaction ? { compaction: body.compaction } : {}),
     ...(body.tools ? { tools: body.tools } : {}),
     ...(body.allowed_hosts ? { allowed_hosts: body.allowed_hosts } : {}),
+    ...(body.interactive === true ? { interactive: true } : {}),
   };
   return Object.keys(options).length === 0 ? {} : { options };
 }

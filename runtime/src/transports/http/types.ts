@@ -1,5 +1,5 @@
 import type { Authenticate } from "./principal.ts";
-import type { AgentCatalog, ProviderProbe, RunService, UsageService, EvaluationService, HookService, ChannelService, InterruptService, MemoryService, DefinitionService, AuthService } from "../../service/index.ts";
+import type { AgentCatalog, ProviderProbe, RunService, UsageService, EvaluationService, HookService, ChannelService, InterruptService, MemoryService, DefinitionService, AuthService, SnapshotService, PauseService } from "../../service/index.ts";
 import type { Logger } from "../../domain/index.ts";
 
 /** What the HTTP transport is built from: the services, limits, and health/metrics hooks. */
@@ -23,6 +23,10 @@ export interface HttpAppOptions {
   memory?: MemoryService;
   /** The definition substrate (/v1/_<kind>def); absent = the routes are not served. */
   definitions?: DefinitionService;
+  /** Snapshots (/v1/_snapshots…, admin); absent = the routes are not served. */
+  snapshots?: SnapshotService;
+  /** The cluster pause (POST /v1/_pause, /v1/_resume, GET /v1/_state, admin); absent = the routes are not served. */
+  pause?: PauseService;
   /** The provider availability matrix behind /v1/_resolver. */
   resolver: Pick<ProviderProbe, "snapshot" | "probeAll">;
   logger: Logger;

@@ -13,7 +13,7 @@ with recursive tree (id, level) as (
   set cancel_requested_at = coalesce(runs.cancel_requested_at, now()),
       cancel_reason = coalesce(runs.cancel_reason, $2::text)
   from tree
-  where runs.id = tree.id and runs.status in ('queued', 'running')
+  where runs.id = tree.id and runs.status in ('queued', 'running', 'awaiting_input', 'paused')
   returning runs.id, runs.agent_id, runs.status, runs.owner_id, runs.created_at, tree.level
 )
 select id, agent_id, status, owner_id

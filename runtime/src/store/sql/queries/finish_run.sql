@@ -19,7 +19,8 @@ with finished as (
       provider = $9::text,
       model = $10::text,
       completed_at = now(),
-      owner_id = null
+      owner_id = null,
+      sealed_credentials = null
   where id = $1::text and status in ('queued', 'running')
   returning id
 ), final_events as (

@@ -8,12 +8,13 @@
 -- $14 text: run options (user tier, sampling) as JSON text;
 -- $15 text|null: parent run id (null = top-level); $16 text|null: the parent's agent_id;
 -- $17 text|null: root run id (null = this run is its own root); $18 int: depth (0 = top-level);
--- $19 text|null: the caller's Idempotency-Key (unique per tenant).
+-- $19 text|null: the caller's Idempotency-Key (unique per tenant);
+-- $20 text|null: the run's sealed per-run credentials.
 with run as (
   insert into runs (id, session_id, tenant_id, agent, agent_id, user_id, status, metadata, options,
-                    parent_run_id, parent_agent_id, root_run_id, depth, idempotency_key)
+                    parent_run_id, parent_agent_id, root_run_id, depth, idempotency_key, sealed_credentials)
   values ($1::text, $2::text, $3::text, $4::text, $5::text, $6::text, 'queued', $7::text::jsonb, $14::text::jsonb,
-          $15::text, $16::text, coalesce($17::text, $1::text), $18::int, $19::text)
+          $15::text, $16::text, coalesce($17::text, $1::text), $18::int, $19::text, $20::text)
   returning *
 ), first_events as (
   insert into events (run_id, seq, session_id, ts, type, payload)

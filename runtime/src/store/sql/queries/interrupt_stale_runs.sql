@@ -8,7 +8,8 @@ with stale as (
   set status = 'interrupted',
       error = $2::text,
       completed_at = now(),
-      owner_id = null
+      owner_id = null,
+      sealed_credentials = null
   where status = 'running'
     and (heartbeat_at < $1::timestamptz
       or (heartbeat_at is null and started_at < $1::timestamptz))

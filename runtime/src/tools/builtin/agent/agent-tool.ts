@@ -20,6 +20,8 @@ const CHILD_SCHEMA = {
 export function createAgentTool(subAgents: SubAgentPort): Tool {
   return {
     name: "Agent",
+    // Children have deterministic ids (parent run, call id, index): a re-run follows the same children.
+    idempotent: true,
     description: DESCRIPTION,
     inputSchema: {
       type: "object",

@@ -42,10 +42,16 @@ async function execute(call: { spec: DefToolSpec; port: DefinitionPort; input: R
   }
 }
 
+/** Reads and state moves (retire, promote) may run again; create and fork write a new version each time. */
+function isIdempotentDefinitionOp(input: Record<string, unknown>): boolean {
+  return !["create", "fork"].includes(String(input["op"]));
+}
+
 /** Builds a Def tool over the definition service: thin input parsing, the service does the rest. */
 export function createDefinitionTool(spec: DefToolSpec, port: DefinitionPort): Tool {
   return {
     name: spec.name,
+    idempotent: isIdempotentDefinitionOp,
     description: spec.description,
     inputSchema: inputSchema(spec),
     execute: (input, context) => execute({ spec, port, input, context }),

@@ -133,6 +133,8 @@ export function createBashTool(options: BashToolOptions): Tool {
 
   return {
     name: "Bash",
+    // A command may have any effect: a call cut off mid-way is reported as interrupted, never re-run.
+    idempotent: false,
     description:
       "Run a shell command (bash -c) in a read-write volume: cwd and HOME are the volume root, the environment is minimal, " +
       `stdout and stderr are returned together (capped at ${maxOutputBytes} bytes) with the exit code. ` +

@@ -23,6 +23,8 @@ interface OpContext {
 export function createChannelTool(port: ChannelPort): Tool {
   return {
     name: "Channel",
+    // publish is deduplicated on run_id:call_id, peek/ack/list read or set a cursor; subscribe commits a cursor as it reads (at-most-once).
+    idempotent: (input) => input["op"] !== "subscribe",
     description:
       "Durable pub/sub with other agents and apps. op=publish{channel, value, ttl?} posts a message; " +
       "op=subscribe{channel, from_cursor?, max_messages?, wait_ms?} takes the next messages and commits your cursor " +

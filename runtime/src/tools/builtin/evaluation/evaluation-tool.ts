@@ -63,6 +63,8 @@ async function dispatch(port: EvaluationPort, caller: EvaluationCaller, request:
 export function createEvaluationTool(port: EvaluationPort): Tool {
   return {
     name: "Evaluation",
+    // submit records a new evaluation each time; get and list_for_run read.
+    idempotent: (input) => input["op"] !== "submit",
     description:
       "Score a run and read scores. op=submit {run_id (default: this run), score 0..1, dimensions, judgement, rationale} records an evaluation; " +
       "op=get {eval_id}; op=list_for_run {run_id, limit}. What you may do depends on your agent's evaluation_scopes.",

@@ -16,6 +16,8 @@ type EditInput = z.infer<typeof EditInput>;
  */
 export const editTool: Tool = {
   name: "Edit",
+  // A replacement applied twice may change the file again (or fail to find its old text).
+  idempotent: false,
   description: "Replace an exact string in a file on a read-write volume. old_string must be unique in the file unless replace_all is true.",
   inputSchema: {
     type: "object",

@@ -15,6 +15,7 @@ const MAX_RESULTS = 100;
 /** Glob: files of a volume matching a glob (`*`, `?`, `[..]`, `**`), newest first, at most 100. */
 export const globTool: Tool = {
   name: "Glob",
+  idempotent: true,
   description: `List files in a volume matching a glob pattern such as "**/*.ts" (newest first, at most ${MAX_RESULTS}). Paths are relative to the volume root.`,
   inputSchema: {
     type: "object",

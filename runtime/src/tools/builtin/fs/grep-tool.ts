@@ -26,6 +26,7 @@ const MAX_LINE_CHARS = 500;
 /** Grep: a regular expression over the text files of a volume (or a folder or file in it); `file:line: text` lines. */
 export const grepTool: Tool = {
   name: "Grep",
+  idempotent: true,
   description: `Search files in a volume with a regular expression (JavaScript syntax). Returns "file:line: text" lines, at most ${MAX_MATCHES}; binary files are skipped.`,
   inputSchema: {
     type: "object",

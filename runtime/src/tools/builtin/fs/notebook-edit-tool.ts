@@ -35,6 +35,8 @@ type EditRequest = z.infer<typeof NotebookEditInput>;
  */
 export const notebookEditTool: Tool = {
   name: "NotebookEdit",
+  // Inserting or deleting a cell twice changes the notebook twice.
+  idempotent: false,
   description: "Edit a Jupyter notebook (.ipynb) cell on a read-write volume: replace its source, insert a new cell after it, or delete it.",
   inputSchema: {
     type: "object",

@@ -14,6 +14,7 @@ const ReadInput = z.object({ ...PathFields, offset: z.number().int().min(1).opti
  */
 export const readTool: Tool = {
   name: "Read",
+  idempotent: true,
   description: "Read a text file from a volume. Use offset (first line, 1-based) and limit (number of lines) for large files; output is capped at 256 KiB.",
   inputSchema: {
     type: "object",

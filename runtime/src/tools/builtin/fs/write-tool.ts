@@ -10,6 +10,8 @@ const WriteInput = z.object({ ...PathFields, content: z.string() });
 /** Write: creates or replaces a file on a read-write volume (at most 1 MiB; missing parent folders are created). */
 export const writeTool: Tool = {
   name: "Write",
+  // The whole content replaces the file atomically: writing it again leaves the same file.
+  idempotent: true,
   description: "Create or overwrite a text file on a read-write volume (max 1 MiB). Missing parent folders are created.",
   inputSchema: {
     type: "object",

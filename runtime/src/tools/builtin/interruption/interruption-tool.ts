@@ -57,6 +57,8 @@ async function dispatch(port: InterruptionPort, call: InterruptionCall, context:
 export function createInterruptionTool(port: InterruptionPort): Tool {
   return {
     name: "Interruption",
+    // The interruption id derives from run_id and call_id: a re-run finds the same interruption (and its answer).
+    idempotent: true,
     description: DESCRIPTION,
     inputSchema: INPUT_SCHEMA,
     async execute(input, context) {

@@ -76,6 +76,8 @@ function failure(op: string, error: unknown): ToolResult {
 export function createMemoryTool(port: MemoryPort): Tool {
   return {
     name: TOOL,
+    // get/list/search read; set overwrites the key with the same value; delete of a deleted key changes nothing.
+    idempotent: true,
     description:
       "Remember things across runs. op=set {scope, key, value, ttl, embed, embed_text} stores a JSON value; op=get {scope, key}; " +
       "op=delete {scope, key}; op=list {scope, prefix, limit}; op=search {scope, query, top_k} finds entries stored with embed=true by meaning. " +

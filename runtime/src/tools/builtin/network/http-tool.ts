@@ -52,6 +52,8 @@ function render(response: SafeFetchResponse, method: string): string {
 export function createHttpTool(options: NetworkToolOptions = {}): Tool {
   return {
     name: "HTTP",
+    // Only the safe methods (RFC 9110 §9.2.1) are re-run; any other request may have taken effect.
+    idempotent: (input) => ["GET", "HEAD", "OPTIONS"].includes(String(input["method"]).toUpperCase()),
     description:
       "Make an HTTP request to an allowed host. Returns JSON with status, final_url, selected headers and the body (text, capped at 256 KiB). " +
       "Private and internal addresses are refused unless the operator allows them. " +

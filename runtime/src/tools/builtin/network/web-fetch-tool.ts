@@ -28,6 +28,7 @@ function render(response: SafeFetchResponse, text: string): string {
 export function createWebFetchTool(options: NetworkToolOptions = {}): Tool {
   return {
     name: "WebFetch",
+    idempotent: true,
     description:
       "Fetch a web page from an allowed host and return its readable text (HTML converted to markdown). " +
       "Private and internal addresses are refused unless the operator allows them.",

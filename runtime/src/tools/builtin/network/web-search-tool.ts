@@ -19,6 +19,7 @@ function maxResultsOf(value: unknown): number | string {
 export function createWebSearchTool(backend: SearchBackend | null): Tool {
   return {
     name: "WebSearch",
+    idempotent: true,
     description: "Search the web. Returns JSON {results: [{title, url, snippet}]}. Use WebFetch to read a result.",
     inputSchema: {
       type: "object",

@@ -117,6 +117,7 @@ async function list(call: SkillCall, pattern: string | undefined): Promise<ToolR
 export function createSkillTool(options: SkillToolOptions): Tool {
   return {
     name: "Skill",
+    idempotent: true,
     description:
       "Load a skill: op=invoke {name} (default) returns its instructions and the text of its small resource files; " +
       "op=list {pattern} lists the skills you may use with their descriptions. Follow a skill's instructions once loaded.",

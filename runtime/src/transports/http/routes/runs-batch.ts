@@ -9,7 +9,15 @@ import { runInput } from "../run-input.ts";
 import { runOwner } from "../tenant-scope.ts";
 
 const BatchRequest = z.strictObject({
-  spawns: z.array(RunRequest).min(1).max(MAX_BATCH_RUNS),
+  spawns: z
+    .array(
+      RunRequest.refine((spawn) => spawn.interactive !== true, {
+        message: "interactive runs never end, so a join batch cannot wait for them; start them with POST /v1/runs",
+        path: ["interactive"],
+      }),
+    )
+    .min(1)
+    .max(MAX_BATCH_RUNS),
   mode: z.literal("join", { message: "only `join` is supported (`detach` is reserved)" }).default("join"),
   timeout_ms: z.number().int().min(1).max(3_600_000).optional(),
 });

@@ -10,6 +10,7 @@ import { parseBody } from "../parse-body.ts";
 import { SseStream } from "../sse.ts";
 import { tenantOf } from "../principal.ts";
 import { runOwner } from "../tenant-scope.ts";
+import { registerRunSteeringRoutes } from "./run-steering.ts";
 
 /** Idempotency-Key: 1 to 255 visible ASCII characters (a UUID fits). */
 const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/, "expected 1 to 255 visible ASCII characters (a UUID, for example)");
@@ -29,12 +30,17 @@ const StreamQuery = z.object({ from_seq: z.coerce.number().int().min(0).default(
 const RunParams = z.object({ run_id: z.string().min(1) });
 const SessionParams = z.object({ id: z.string().min(1) });
 
-/** POST /v1/runs, POST /v1/sessions/{id}/messages, GET /v1/runs/{id}, POST /v1/runs/{id}/compact, GET /v1/runs/{id}/stream. */
+/**
+ * POST /v1/runs, POST /v1/sessions/{id}/messages, GET /v1/runs/{id}, POST /v1/runs/{id}/compact,
+ * GET /v1/runs/{id}/stream, and the steering routes POST /v1/runs/{id}/input and /cancel.
+ */
 export function registerRunRoutes(app: FastifyInstance, options: HttpAppOptions): void {
   const { runs } = options;
+  registerRunSteeringRoutes(app, options);
 
   app.post("/v1/runs", async (request, reply) => {
     const body = parseBody(RunRequest, request.body);
+    refuseBlockingInteractive(request, body.interactive);
     const owner = runOwner(request, body.user_id);
     const key = idempotencyKey(request);
     const started = await runs.startRun({ ...runInput(body), ...owner, agent: body.agent, ...(body.session_id ? { session_id: body.session_id } : {}), ...key });
@@ -47,6 +53,7 @@ export function registerRunRoutes(app: FastifyInstance, options: HttpAppOptions)
   app.post("/v1/sessions/:id/messages", async (request, reply) => {
     const { id } = parseBody(SessionParams, request.params);
     const body = parseBody(ContinueRequest, request.body);
+    refuseBlockingInteractive(request, body.interactive);
     const started = await runs.continueSession(id, { ...runInput(body), ...runOwner(request, body.user_id) });
     await answerRun({ request, reply, options, ...started });
   });
@@ -107,6 +114,14 @@ async function pipe(events: AsyncIterable<StoredEvent>, sse: SseStream): Promise
 
 async function collectResult(run: Run, options: HttpAppOptions, signal: AbortSignal): Promise<RunResultResponse> {
   return toRunResult(await options.runs.waitForResult(run.id, signal));
+}
+
+/** An interactive run ends only when cancelled: a JSON answer (which waits for the end) would never come. */
+function refuseBlockingInteractive(request: FastifyRequest, interactive: boolean | undefined): void {
+  if (interactive !== true || !wantsJson(request)) return;
+  throw new AppError("INVALID_ARGUMENT", "interactive: an interactive run answers as a stream (Accept: text/event-stream); a JSON answer waits for the run's end", {
+    details: { field: "interactive" },
+  });
 }
 
 function wantsJson(request: FastifyRequest): boolean {

@@ -1,0 +1,16 @@
+export { API_VERSION, CATEGORY, GROUP, VERSION } from "./group.ts";
+export { AGENT } from "./agent.ts";
+export { MCP_SERVER } from "./mcp-server.ts";
+export { SCHEDULE } from "./schedule.ts";
+export { SKILL } from "./skill.ts";
+export { WEBHOOK } from "./webhook.ts";
+export { Condition, DefinitionStatus } from "./status.ts";
+export type { CelRule, KindInfo } from "./kind-info.ts";
+import { AGENT } from "./agent.ts";
+import { MCP_SERVER } from "./mcp-server.ts";
+import { SCHEDULE } from "./schedule.ts";
+import { SKILL } from "./skill.ts";
+import { WEBHOOK } from "./webhook.ts";
+
+/** Every kind the controller serves, in the order crds/ lists them. */
+export const KINDS = [AGENT, SKILL, MCP_SERVER, SCHEDULE, WEBHOOK] as const;
