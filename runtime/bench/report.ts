@@ -207,26 +207,21 @@ workload at concurrency 32 before → after each change, same machine).
 - **Memory (open).** The embedded server's peak RSS reaches ~1.1 GiB under this load (Postgres mode:
   ~270 MiB): PGlite's WASM heap grows and never returns memory. Sizing it (shared_buffers, work_mem of
   the embedded instance) is left to the memory targets of issue 11.
-- **Cluster (issue 6): CPU per run, on cores that are already busy.** The cluster table was measured
-  while other sessions loaded the same 2 cores (load average 17–20), so its absolute figures are far
-  below the single-process tables above, measured earlier on a quieter machine. Measured side by side
-  under that same load, one \`serve\` process on Postgres ran 35.6 runs/s at c=32 spending 7.2 ms of CPU per
-  run; 1 api + 1 worker spent 14.1 ms per run (api 6.1, worker 8.0) and ran 19.7 runs/s: 35.6 × 7.2 / 14.1 ≈
-  18, so the cluster is bound by the CPU a run costs, not by a lock or the queue. A run that crosses
-  processes costs twice the CPU; not yet profiled per function, but what the crossing adds is known: each
-  event batch is serialized once more for Redis pub/sub and parsed again in the api, the api subscribes
-  and unsubscribes a channel per run, and BullMQ runs its Lua scripts to add, hand out, lock and remove
-  the job. A \`node --cpu-prof\` of 1 api + 1 worker (c=32, 400 runs, same load) puts ~31% of the worker's
-  busy samples in socket writes to Postgres and Redis (\`writev\` 20%, \`writeUtf8String\` 8%,
-  \`writeBuffer\` 3%), against pg 5%, the loop 4%, ioredis 3% and bullmq 3%; the api's are ~22% socket
-  writes (SSE, Redis, Postgres). As in the single process, the next step is fewer, larger writes. Adding processes on the same two cores adds cost, not capacity:
-  a second worker raised the worker CPU per run from 8.0 to 11.9 ms (1 + 2: 14.0 runs/s, which the same
-  arithmetic predicts: 14.3), and every idle process burns ~10–12 ms/s (measured on an idle 2 + 2
-  cluster). Where the second worker's extra ~3 ms per run goes (both workers woken per job, lock renewals,
-  smaller group-commit batches) is not yet profiled. Workers scale throughput only with cores of
-  their own. Crash-resume: ~1.4 s of the 2.8 s (p50) is the dead worker's lease running out; the rest is
-  the next heartbeat tick of the survivor, BullMQ finding the dead worker's job stalled (job id = run id,
-  so the re-enqueue waits for it), the claim, the transcript replay and the first model call.
+- **Cluster (issue 6): CPU per run, on two shared cores.** Quiet machine (load average 0.5): 1 api + 1
+  worker runs 70 runs/s at c=32 and 95 at c=256, spending 10.2 ms of CPU per run at c=32 (api 4.5,
+  worker 5.7), against 175–208 runs/s for one \`serve\` process on Postgres above. A run that crosses
+  processes costs more CPU: each event batch is serialized once more for Redis pub/sub and parsed again
+  in the api, the api subscribes a channel per run, and BullMQ runs its Lua scripts to add, hand out,
+  lock and remove the job. A \`node --cpu-prof\` of 1 api + 1 worker (measured earlier under load) put ~31%
+  of the worker's busy samples in socket writes to Postgres and Redis (\`writev\` 20%, \`writeUtf8String\`
+  8%, \`writeBuffer\` 3%) against pg 5%, the loop 4%, ioredis 3% and bullmq 3%: as in the single process,
+  the next step is fewer, larger writes. On the same two cores more processes add cost, not capacity (a
+  second worker: worker CPU per run 5.7 → 7.7 ms, 69 runs/s; 2 api + 2 workers: 49 runs/s), and every
+  idle process burns ~10–12 ms/s; workers scale throughput only with cores of their own. An earlier pass
+  under load average 17–20 measured 20/14/7.5 runs/s for the same three topologies. Cross-process cancel:
+  p50 31 ms, p99 189 ms. Crash-resume: p50 2.7 s after the kill, of which 1.7 s is the dead worker's
+  lease running out (2 s staleness); the rest is the survivor's next heartbeat tick, BullMQ finding the
+  stalled job (job id = run id), the claim, the transcript replay and the first model call.
 - **The machine.** The load generator, the server and Postgres share two cores, so the figures are a
   floor for a server with cores of its own.
 
