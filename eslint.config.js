@@ -34,12 +34,12 @@ export default tseslint.config(
   },
   {
     // config/ is the only place that reads the environment; main.ts hands it process.env.
-    files: ["runtime/src/config/**/*.ts", "runtime/src/main.ts", "runtime/src/build-tools.ts", "scripts/**/*.ts"],
+    files: ["runtime/src/config/**/*.ts", "runtime/src/main.ts", "runtime/src/build-tools.ts", "scripts/**/*.ts", "controller/src/config/**/*.ts", "controller/src/main.ts"],
     rules: { "n/no-process-env": "off" },
   },
   {
     // Tests and benchmarks state scenarios in long straight-line functions; that is their job.
-    files: ["**/*.test.ts", "runtime/test/**/*.ts", "runtime/bench/**/*.ts", "e2e/**/*.ts"],
+    files: ["**/*.test.ts", "runtime/test/**/*.ts", "runtime/bench/**/*.ts", "e2e/**/*.ts", "controller/test/**/*.ts", "controller/bench/**/*.ts"],
     rules: {
       "max-statements": "off",
       "max-lines": "off",
