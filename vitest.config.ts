@@ -32,6 +32,21 @@ export default defineConfig({
           pool: "forks",
         },
       },
+      {
+        // Whole-system stories (e2e/README.md): real kube-apiserver + etcd, controller and runtime
+        // processes, Postgres and Redis. Each file starts its own system; starting one takes 10-60 s.
+        test: {
+          name: "e2e",
+          include: ["e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          pool: "forks",
+          // One story at a time: each runs etcd, an apiserver, controllers and a runtime, and the
+          // failover story measures seconds.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

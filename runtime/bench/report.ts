@@ -3,6 +3,8 @@ import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import type { ClusterResult } from "./cluster-bench.ts";
+import type { ControllerBenchResult } from "./controller-bench.ts";
+import { controllerSection } from "./controller-report.ts";
 
 export interface LevelResult {
   concurrency: number;
@@ -74,6 +76,7 @@ interface Saved {
   script: unknown;
   results: StoreResult[];
   cluster?: ClusterResult & { machine: Machine };
+  controller?: ControllerBenchResult & { machine: Machine };
 }
 
 async function readSaved(): Promise<Partial<Saved>> {
@@ -131,7 +134,7 @@ function storeSection(saved: Partial<Saved>): string {
   const machine = saved.machine;
   if (machine === undefined || saved.results === undefined) return "";
   return `Measured by \`${saved.command}\` on ${machine.date.slice(0, 10)}. Regenerate with the same command; it rewrites this
-file and [benchmarks.json](benchmarks.json) (\`npm run bench -- --only cluster\` re-measures the cluster section alone).
+file and [benchmarks.json](benchmarks.json) (\`npm run bench -- --only cluster\` re-measures the cluster section alone, \`--only controller\` the controller section).
 
 **Machine:** ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}; PostgreSQL ${machine.postgres}
 (local, loopback). The load generator runs on the same machine and shares its cores with the server.
@@ -149,16 +152,24 @@ ${saved.results.map(table).join("\n\n")}`;
  * Writes docs/BENCHMARKS.md and docs/benchmarks.json from the sections measured now (store
  * tables, cluster), keeping the sections not measured in this run from the saved JSON.
  */
-export async function writeReport(input: { results?: StoreResult[]; cluster?: ClusterResult; machine: Machine; command: string; script: unknown }): Promise<void> {
+export async function writeReport(input: {
+  results?: StoreResult[];
+  cluster?: ClusterResult;
+  controller?: ControllerBenchResult;
+  machine: Machine;
+  command: string;
+  script: unknown;
+}): Promise<void> {
   const saved = await readSaved();
   const merged: Partial<Saved> =
     input.results === undefined ? { ...saved } : { ...saved, machine: input.machine, command: input.command, script: input.script, results: input.results };
   if (input.cluster !== undefined) merged.cluster = { ...input.cluster, machine: input.machine };
+  if (input.controller !== undefined) merged.controller = { ...input.controller, machine: input.machine };
   const markdown = `# Benchmarks
 
 ${storeSection(merged)}
 
-${merged.cluster === undefined ? "" : `${clusterSection(merged.cluster)}\n\n`}${ANALYSIS}
+${merged.cluster === undefined ? "" : `${clusterSection(merged.cluster)}\n\n`}${merged.controller === undefined ? "" : `${controllerSection(merged.controller)}\n\n`}${ANALYSIS}
 `;
   await writeFile(`${DOCS}BENCHMARKS.md`, markdown);
   await writeFile(`${DOCS}benchmarks.json`, `${JSON.stringify(merged, null, 2)}\n`);

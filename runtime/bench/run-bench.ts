@@ -5,8 +5,11 @@
  *
  * Then the cluster section (cluster-bench.ts): api and worker processes over Postgres + Redis.
  *
+ * Then the controller section (controller-bench.ts): apply→Ready latency and 1,000 Agents
+ * reconciled, on a real kube-apiserver + etcd with one controller process.
+ *
  * Flags: --quick (fewer runs, for a smoke check), --levels 1,32,256, --stores pglite,postgres,
- * --only stores|cluster (measure one section; the report keeps the other as it was),
+ * --only stores|cluster|controller (measure one section; the report keeps the others as they were),
  * --cluster-levels 32,256
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -19,6 +22,8 @@ import { startServer } from "../test/support/server-process.ts";
 import type { ServerProcess } from "../test/support/server-process.ts";
 import { benchCluster } from "./cluster-bench.ts";
 import type { ClusterResult } from "./cluster-bench.ts";
+import { benchController } from "./controller-bench.ts";
+import type { ControllerBenchResult } from "./controller-bench.ts";
 import { machineInfo, writeReport } from "./report.ts";
 import type { LevelResult, StoreResult } from "./report.ts";
 
@@ -52,7 +57,10 @@ const { values } = parseArgs({
     "cluster-levels": { type: "string", default: "32,256" },
   },
 });
-if (values.only !== undefined && values.only !== "stores" && values.only !== "cluster") throw new Error("--only: expected stores or cluster");
+const SECTIONS = ["stores", "cluster", "controller"];
+if (values.only !== undefined && !SECTIONS.includes(values.only)) throw new Error(`--only: expected one of ${SECTIONS.join(", ")}`);
+/** Whether this run measures `section` (all of them without --only). */
+const measures = (section: string): boolean => values.only === undefined || values.only === section;
 const levels = values.levels.split(",").map(Number);
 const stores = values.stores.split(",") as ("pglite" | "postgres")[];
 
@@ -115,10 +123,11 @@ async function benchStores(): Promise<StoreResult[]> {
 }
 
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
-const results = values.only === "cluster" ? undefined : await benchStores();
+const results = measures("stores") ? await benchStores() : undefined;
 let cluster: ClusterResult | undefined;
-if (values.only !== "stores") {
+if (measures("cluster")) {
   cluster = await benchCluster({ quick: values.quick, levels: values["cluster-levels"].split(",").map(Number), script: SCRIPT, command });
 }
-await writeReport({ ...(results ? { results } : {}), ...(cluster ? { cluster } : {}), machine: await machineInfo(ADMIN_URL), command, script: SCRIPT });
+const controller: ControllerBenchResult | undefined = measures("controller") ? await benchController({ quick: values.quick, command }) : undefined;
+await writeReport({ ...(results ? { results } : {}), ...(cluster ? { cluster } : {}), ...(controller ? { controller } : {}), machine: await machineInfo(ADMIN_URL), command, script: SCRIPT });
 console.log("wrote docs/BENCHMARKS.md and docs/benchmarks.json");

@@ -326,7 +326,8 @@ function createServices(
   const channels = new ChannelService({ store: deps.store, agents: deps.agents });
   const subAgents = new SubAgentService(deps, runs, executor);
   const memory = new MemoryService({ backend: deps.store.memory, embedder: buildEmbedder(config), agents: deps.agents, logger: deps.logger });
-  const definitions = new DefinitionService({ store: deps.store.definitions, agents: deps.agents });
+  const onNoticeError = (error: unknown): void => deps.logger.warn({ err: error }, "definition change notice failed; other processes re-read definitions on their timer");
+  const definitions = new DefinitionService({ store: deps.store.definitions, agents: deps.agents, control: deps.control, onNoticeError });
   registerBuiltinTools(deps.tools, { config, runs, agents: deps.agents, evaluations, subAgents, interrupts, channels, memory, definitions });
   const pause = new PauseService({ store: deps.store, runs, bus: deps.control, logger: deps.logger });
   return { runs, executor, evaluations, interrupts, channels, memory, definitions, pause };

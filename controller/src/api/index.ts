@@ -5,6 +5,7 @@ export { SCHEDULE } from "./schedule.ts";
 export { SKILL } from "./skill.ts";
 export { WEBHOOK } from "./webhook.ts";
 export { Condition, DefinitionStatus } from "./status.ts";
+export { SecretKeySelector, ValueFromSecret, ValuesFromSecrets } from "./secret-ref.ts";
 export type { CelRule, KindInfo } from "./kind-info.ts";
 import { AGENT } from "./agent.ts";
 import { MCP_SERVER } from "./mcp-server.ts";

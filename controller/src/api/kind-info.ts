@@ -22,6 +22,11 @@ export interface KindInfo {
   definitionKind: DefinitionKind;
   description: string;
   rules: readonly CelRule[];
+  /**
+   * CR-only fields (not in the definition): each is a list of `{name, secretKeyRef}` whose values
+   * the controller reads from Secrets into the named definition map field (`headersFrom` → `headers`).
+   */
+  secretFields?: Readonly<Record<string, string>>;
 }
 
 /**

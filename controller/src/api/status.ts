@@ -30,5 +30,6 @@ export const DefinitionStatus = z.strictObject({
     .meta({ "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["type"] }),
   definitionId: z.string().optional().describe("The def_id of the definition version this object is served as."),
   version: z.number().int().min(1).optional().describe("That definition's version number (1, 2, ...)."),
+  tenant: z.string().optional().describe("The tenant the definition lives in (the namespace's loomcycle.dev/tenant label or annotation, else the namespace)."),
 });
 export type DefinitionStatus = z.infer<typeof DefinitionStatus>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFINITION_SCHEMAS } from "../../../runtime/src/domain/index.ts";
+import { ValuesFromSecrets } from "../api/index.ts";
 import type { KindInfo } from "../api/index.ts";
 import { toStructural } from "./to-structural.ts";
 import type { JsonSchema } from "./to-structural.ts";
@@ -40,6 +41,9 @@ export function specSchema(info: KindInfo): JsonSchema {
   const name = properties["name"];
   if (name === undefined) throw new Error(`crd-gen: the ${info.definitionKind} definition has no name field`);
   properties["name"] = { description: "The definition's name (may hold / _ and capitals); defaults to metadata.name.", ...name };
+  for (const [field, target] of Object.entries(info.secretFields ?? {})) {
+    properties[field] = { description: `CR-only: ${target} entries whose values come from Secrets in this namespace (the controller resolves them; never shown in status).`, ...zodToStructural(ValuesFromSecrets, `spec.${field}`) };
+  }
   const required = ((spec["required"] as string[] | undefined) ?? []).filter((field) => field !== "name");
   if (required.length > 0) spec["required"] = required;
   else delete spec["required"];

@@ -18,4 +18,14 @@ describe("definitionFromObject", () => {
   it("reports the runtime's refusal with the spec field", () => {
     expect(definitionFromObject("mcpserver", { metadata: { name: "m" }, spec: { transport: "carrier-pigeon" } })).toMatchObject({ ok: false, field: "spec.transport" });
   });
+
+  it("takes Secret-ref values into the definition (the hash covers them), and names a missing one without a value", () => {
+    const object = { metadata: { name: "search" }, spec: { transport: "http", url: "https://m.example.com/mcp", headers: { "X-Team": "a" }, headersFrom: [{ name: "Authorization", secretKeyRef: { name: "tok", key: "auth" } }] } };
+    const one = definitionFromObject("mcpserver", object, (ref) => (ref.name === "tok" && ref.key === "auth" ? "Bearer one" : undefined));
+    const two = definitionFromObject("mcpserver", object, () => "Bearer two");
+    expect(one).toMatchObject({ ok: true, definition: { headers: { "X-Team": "a", Authorization: "Bearer one" } } });
+    expect(one.ok && !("headersFrom" in one.definition)).toBe(true);
+    expect(one.ok && two.ok && one.contentSha256 !== two.contentSha256).toBe(true);
+    expect(definitionFromObject("mcpserver", object)).toEqual({ ok: false, reason: "ReferenceNotFound", field: "spec.headersFrom[0]", message: 'spec.headersFrom[0]: secret/tok has no key "auth"' });
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * The control backplane: small control messages between the processes sharing one database
- * (cancel and its acknowledgement, token revocation). Never tokens or events: those ride the
+ * (cancel and its acknowledgement, token revocation, definition changes). Never tokens or events: those ride the
  * event bus. Embedded mode uses the in-process adapter; a cluster uses Postgres LISTEN/NOTIFY.
  */
 
@@ -32,6 +32,21 @@ export interface TokenChangedMessage {
   origin: string;
   /** When the sender handed it to the backplane (ms since the epoch; the bus stamps it), for the lag metric. */
   sent_at?: number;
+}
+
+/**
+ * Definitions of `definition_kind` were written (a local API write, or the Kubernetes controller's
+ * apply / release): drop cached definitions and re-read them now. Processes also re-read on a timer,
+ * so a lost notice only delays the change.
+ */
+export interface DefinitionsChangedMessage {
+  kind: "definitions_changed";
+  request_id: string;
+  origin: string;
+  /** When the sender handed it to the backplane (ms since the epoch; the bus stamps it), for the lag metric. */
+  sent_at?: number;
+  /** The definition kind written (`agent`, `skill`, ...). */
+  definition_kind: string;
 }
 
 /**
@@ -79,7 +94,7 @@ export interface TurnCancelAckMessage {
   stopped: boolean;
 }
 
-export type ControlMessage = CancelMessage | CancelAckMessage | TokenChangedMessage | RuntimeStateMessage | RunInputMessage | TurnCancelMessage | TurnCancelAckMessage;
+export type ControlMessage = CancelMessage | CancelAckMessage | TokenChangedMessage | DefinitionsChangedMessage | RuntimeStateMessage | RunInputMessage | TurnCancelMessage | TurnCancelAckMessage;
 
 export type ControlListener = (message: ControlMessage) => void;
 

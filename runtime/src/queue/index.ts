@@ -9,7 +9,7 @@ export { BullmqRunQueue, RUN_QUEUE_NAME } from "./bullmq/bullmq-run-queue.ts";
 export type { BullmqRunQueueOptions } from "./bullmq/bullmq-run-queue.ts";
 export { RedisEventBus } from "./redis/redis-event-bus.ts";
 export type { RedisEventBusOptions } from "./redis/redis-event-bus.ts";
-export type { CancelAckMessage, CancelMessage, ControlBus, ControlListener, ControlMessage, TokenChangedMessage, RuntimeStateMessage } from "./control-ports.ts";
+export type { CancelAckMessage, CancelMessage, ControlBus, ControlListener, ControlMessage, DefinitionsChangedMessage, TokenChangedMessage, RuntimeStateMessage } from "./control-ports.ts";
 export { InProcessControlBus } from "./in-process/in-process-control-bus.ts";
 export { DEFAULT_CONTROL_CHANNEL, PgControlBus } from "./pg-control/pg-control-bus.ts";
 export type { PgControlBusOptions } from "./pg-control/pg-control-bus.ts";

@@ -1,5 +1,6 @@
 import { AppError, PROMOTE_BY_DEFAULT, definitionSha256, newId } from "../domain/index.ts";
 import type { DefinitionKind, DefinitionOpRequest, DefinitionRecord, DefinitionSource } from "../domain/index.ts";
+import type { ControlBus } from "../queue/index.ts";
 import type { DefinitionStore, DefinitionWriter } from "../store/index.ts";
 import type { AgentCatalog } from "./agent-catalog.ts";
 import { forkBase, parseOverlay, requireField, requireNarrowedTools } from "./definition-rules.ts";
@@ -22,6 +23,13 @@ export interface DefinitionActor {
 export interface DefinitionServiceDeps {
   store: DefinitionStore;
   agents: AgentCatalog;
+  /**
+   * The control backplane: every write here is announced (`definitions_changed`), and a notice
+   * from another process (another runtime, the Kubernetes controller) reloads agents at once.
+   */
+  control?: ControlBus | undefined;
+  /** Told when a change notice could not be sent (the others still re-read on their timer). */
+  onNoticeError?: (error: unknown) => void;
 }
 
 /** What the Kubernetes controller writes: an idempotent upsert owned by its object. */
@@ -36,6 +44,23 @@ export interface ApplyDefinition {
   by?: string;
 }
 
+/** The controller's release of a deleted object's name: every version that object owns is retired. */
+export interface ReleaseDefinition {
+  kind: DefinitionKind;
+  tenantId: string;
+  name: string;
+  /** `kubernetes:<namespace>/<name>@<uid>`: only this object's versions are retired. */
+  ownerRef: string;
+  by?: string;
+}
+
+/** What apply did: a new version (`created`), an owned one serving again after drift (`restored`), or nothing. */
+export interface ApplyOutcome {
+  definition: DefinitionView;
+  created: boolean;
+  restored: boolean;
+}
+
 /** The op results: a version, a name's versions, a retire/verify outcome. */
 export type DefinitionResult = Record<string, unknown>;
 
@@ -46,9 +71,15 @@ export type DefinitionResult = Record<string, unknown>;
  */
 export class DefinitionService {
   private readonly deps: DefinitionServiceDeps;
+  private reloading = false;
+  private reloadAgain = false;
 
   constructor(deps: DefinitionServiceDeps) {
     this.deps = deps;
+    deps.control?.subscribe((message) => {
+      if (message.kind === "definitions_changed" && message.definition_kind === "agent") this.reload();
+    });
+    deps.control?.onResync(() => this.reload());
   }
 
   /** Runs one op for the actor's tenant. */
@@ -131,14 +162,25 @@ export class DefinitionService {
     return toDefinitionView(record);
   }
 
-  /** The controller's upsert: same content hash = no new version; new content = a new, promoted version. */
-  async apply(input: ApplyDefinition): Promise<{ definition: DefinitionView; created: boolean }> {
+  /**
+   * The controller's upsert: same content hash = no new version; new content = a new, promoted
+   * version; an owned version with this content that was retired or moved off (drift) serves again.
+   */
+  async apply(input: ApplyDefinition): Promise<ApplyOutcome> {
     const definition = parseOverlay(input.kind, { base: {}, request: { overlay: input.definition }, name: input.name });
     const actor = { tenantId: input.tenantId, subject: input.by ?? input.ownerRef };
     const version = this.newVersion(input.kind, actor, { name: input.name, definition });
-    const { record, created } = await this.deps.store.apply({ ...version, source: input.source, owner_ref: input.ownerRef });
-    if (created) await this.changed(input.kind);
-    return { definition: toDefinitionView(record), created };
+    const { record, created, restored } = await this.deps.store.apply({ ...version, source: input.source, owner_ref: input.ownerRef });
+    if (created || restored) await this.changed(input.kind);
+    return { definition: toDefinitionView(record), created, restored };
+  }
+
+  /** The controller's finalizer: retires every version the deleted object owns, releasing the name. Returns how many. */
+  async release(input: ReleaseDefinition): Promise<number> {
+    const writer: DefinitionWriter = { tenant_id: input.tenantId, kind: input.kind, source: "kubernetes", owner_ref: input.ownerRef, by: input.by ?? input.ownerRef };
+    const retired = await this.deps.store.releaseOwned(writer, input.name);
+    if (retired.length > 0) await this.changed(input.kind);
+    return retired.length;
   }
 
   /** `GET /v1/_<kind>def/names`: the tenant's names with their version counts and active version. */
@@ -210,9 +252,33 @@ export class DefinitionService {
     };
   }
 
-  /** After a local write: agent resolution reloads now, so the writer's next run sees it. */
+  /** After a local write: agent resolution reloads now, so the writer's next run sees it, and the other processes are told. */
   private async changed(kind: DefinitionKind): Promise<void> {
+    const control = this.deps.control;
+    control?.publish({ kind: "definitions_changed", request_id: newId("ctl"), origin: control.origin, definition_kind: kind }).catch((error: unknown) => this.deps.onNoticeError?.(error));
     if (kind === "agent") await this.deps.agents.refresh();
+  }
+
+  /**
+   * Another process changed definitions (or the backplane reconnected): reload the agents now.
+   * Notices arriving during a reload are coalesced into one more reload after it (a controller
+   * applying a thousand objects costs a few reloads, not a thousand).
+   */
+  private reload(): void {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return;
+    }
+    this.reloading = true;
+    void this.deps.agents
+      .refresh()
+      .catch((error: unknown) => this.deps.onNoticeError?.(error))
+      .finally(() => {
+        this.reloading = false;
+        if (!this.reloadAgain) return;
+        this.reloadAgain = false;
+        this.reload();
+      });
   }
 }
 

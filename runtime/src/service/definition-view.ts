@@ -20,9 +20,32 @@ export interface DefinitionView {
   definition: Record<string, unknown>;
 }
 
+/** Shown in place of a value that a Kubernetes Secret may have supplied. */
+export const REDACTED_VALUE = "<redacted>";
+
+/** The fields of a Kubernetes-owned MCP server whose values may come from a Secret (`headersFrom`, `envFrom` on the CR). */
+const SECRET_BEARING_FIELDS = ["headers", "env"] as const;
+
+function redactValues(values: unknown): unknown {
+  if (typeof values !== "object" || values === null) return values;
+  return Object.fromEntries(Object.keys(values).map((key) => [key, REDACTED_VALUE]));
+}
+
+/**
+ * The definition as API readers see it. A Kubernetes-owned MCP server's header and env values may
+ * have been resolved from Secrets by the controller; which ones is not recorded, so every value
+ * of those maps is redacted (the keys stay; the content hash still verifies the whole).
+ */
+function visibleDefinition(record: DefinitionRecord): Record<string, unknown> {
+  if (record.kind !== "mcpserver" || record.source !== "kubernetes") return record.definition;
+  const visible = { ...record.definition };
+  for (const field of SECRET_BEARING_FIELDS) if (field in visible) visible[field] = redactValues(visible[field]);
+  return visible;
+}
+
 export function toDefinitionView(record: DefinitionRecord): DefinitionView {
   const { tenant_id: _tenant, created_at, ...rest } = record;
-  return { ...rest, created_at: created_at.toISOString() };
+  return { ...rest, definition: visibleDefinition(record), created_at: created_at.toISOString() };
 }
 
 /** One row of `GET /v1/_<kind>def/names`. */

@@ -14,7 +14,7 @@ export { buildToolPolicy, intersectHosts, selectRunTools } from "./tool-policy.t
 export type { OperatorSandbox } from "./tool-policy.ts";
 export { AgentCatalog } from "./agent-catalog.ts";
 export { DefinitionService } from "./definition-service.ts";
-export type { ApplyDefinition, DefinitionActor, DefinitionResult, DefinitionServiceDeps } from "./definition-service.ts";
+export type { ApplyDefinition, ApplyOutcome, DefinitionActor, DefinitionResult, DefinitionServiceDeps, ReleaseDefinition } from "./definition-service.ts";
 export type { DefinitionNameView, DefinitionView } from "./definition-view.ts";
 export type { DefinitionCaller } from "./definition-grants.ts";
 export { ProviderHealth } from "./provider-health.ts";

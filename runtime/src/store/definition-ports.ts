@@ -27,6 +27,13 @@ export interface NewDefinitionVersion extends DefinitionWriter {
   promote: boolean;
 }
 
+/** What an apply did: `created` a new version, `restored` an owned one (un-retired / promoted again), or neither. */
+export interface DefinitionApplyOutcome {
+  record: DefinitionRecord;
+  created: boolean;
+  restored: boolean;
+}
+
 /**
  * The definition substrate (tables `definitions`, `definition_active`). Every read takes the
  * tenant, so another tenant's row is simply absent. Every write takes the (tenant, kind, name)
@@ -37,10 +44,18 @@ export interface DefinitionStore {
   insertVersion(version: NewDefinitionVersion): Promise<DefinitionRecord>;
   /**
    * The idempotent upsert of a controller: when the active version already has this content hash
-   * (and the writer owns it) nothing is written; otherwise a new version, forked from the active
-   * one, is written and promoted.
+   * (and the writer owns it) nothing is written; when a version the writer wrote with this content
+   * exists but was retired or is no longer active (drift), it is un-retired and promoted again
+   * (`restored`); otherwise a new version, forked from the active one, is written and promoted.
+   * Refuses (DEFINITION_OWNED) a name whose live active version was written through the API.
    */
-  apply(version: Omit<NewDefinitionVersion, "parent_def_id" | "must_be_new" | "promote" | "bootstrapped_from_static">): Promise<{ record: DefinitionRecord; created: boolean }>;
+  apply(version: Omit<NewDefinitionVersion, "parent_def_id" | "must_be_new" | "promote" | "bootstrapped_from_static">): Promise<DefinitionApplyOutcome>;
+  /**
+   * Retires every live version of `name` the writer's Kubernetes object owns (its object is
+   * deleted): resolution stops serving it and the name is released. Returns the retired versions'
+   * ids (none, and no refusal, for an object that never owned the name).
+   */
+  releaseOwned(writer: DefinitionWriter, name: string): Promise<string[]>;
   /** Moves the active pointer; null when the tenant has no such definition of this kind. */
   promote(writer: DefinitionWriter, defId: string): Promise<DefinitionRecord | null>;
   /** Sets or clears `retired`; null when the tenant has no such definition of this kind. */

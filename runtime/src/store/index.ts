@@ -9,7 +9,7 @@ export { createPgliteStore } from "./pglite/create-pglite-store.ts";
 export type { PgliteStoreOptions } from "./pglite/create-pglite-store.ts";
 export type { EvaluationStore, NewEvaluation } from "./evaluation-ports.ts";
 export type { HookStore } from "./hook-ports.ts";
-export type { DefinitionStore, DefinitionWriter, NewDefinitionVersion } from "./definition-ports.ts";
+export type { DefinitionApplyOutcome, DefinitionStore, DefinitionWriter, NewDefinitionVersion } from "./definition-ports.ts";
 export type { TenantScopedStore } from "./ports.ts";
 export type { NewOperatorToken, OperatorTokenRecord, OperatorTokenStatus, TokenRef, TokenRotation, TokenStore } from "./token-ports.ts";
 export type { InterruptFilter, InterruptSettlement, InterruptStore, NewInterrupt } from "./interrupt-ports.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emptyUsage, newId } from "../../src/domain/index.ts";
+import { definitionSha256, emptyUsage, newId } from "../../src/domain/index.ts";
 import type { Store } from "../../src/store/index.ts";
 import { startFakeLlm } from "../fake-llm/index.ts";
 import type { FakeLlm } from "../fake-llm/index.ts";
@@ -87,6 +87,12 @@ describe("snapshots over HTTP", () => {
   async function seedSource(): Promise<{ evalId: string; paused: string[] }> {
     const created = await api(source, "POST /v1/_agentdef", { op: "create", name: "writer", overlay: { provider: "mock", model: "mock-echo", system_prompt: "You write." } });
     expect(created.status).toBe(200);
+    // A version a Kubernetes object owns (it may hold Secret-resolved values): never in a snapshot.
+    const owned = { body: "from the cluster: CLUSTER-OWNED-CANARY" };
+    await source.store.definitions.apply({
+      tenant_id: "default", kind: "skill", source: "kubernetes", owner_ref: "kubernetes:default/owned@u1", by: "controller",
+      def_id: newId("def"), name: "owned", definition: owned, content_sha256: definitionSha256("skill", owned), created_by_agent_id: null, created_by_run_id: null,
+    });
     for (const [key, text] of Object.entries(FACTS)) {
       expect((await api(source, `PUT /v1/_memory/scopes/agent/librarian/keys/${key}?embed=true`, { value: text })).status).toBe(200);
     }
@@ -141,6 +147,7 @@ describe("snapshots over HTTP", () => {
     expect(embedded.embedding).toMatchObject({ provider: "fake", model: "bow-64", dimension: 64 });
     expect(embedded.embedding.vector).toHaveLength(64);
     expect(JSON.stringify(content)).not.toContain(ADMIN);
+    expect(JSON.stringify(content)).not.toContain("CLUSTER-OWNED-CANARY");
 
     const response = await fetch(`${source.url}/v1/_snapshots/${snapshotId}/export`, { headers: { authorization: `Bearer ${ADMIN}` } });
     expect(response.headers.get("content-disposition")).toBe(`attachment; filename="loomcycle-snapshot-${snapshotId}.json"`);

@@ -186,15 +186,20 @@ const RUN_MESSAGE_KINDS: ReadonlySet<string> = new Set(["cancel", "cancel_ack", 
 /** The kinds of message that change the runtime's pause state (no run ids). */
 const RUNTIME_STATE_KINDS: ReadonlySet<string> = new Set(["pause", "pause_force", "resume"]);
 
+/** Whether a decoded payload (with origin and request id) is a message of its kind. */
+function wellFormed(value: Record<string, unknown>): boolean {
+  const kind = String(value["kind"]);
+  if (kind === "token_changed" || RUNTIME_STATE_KINDS.has(kind)) return true;
+  if (kind === "definitions_changed") return typeof value["definition_kind"] === "string";
+  return RUN_MESSAGE_KINDS.has(kind) && Array.isArray(value["run_ids"]);
+}
+
 /** A control message, or null for anything else on the channel (another version, a stray NOTIFY). */
 function parse(payload: string | undefined): ControlMessage | null {
   try {
-    const value = JSON.parse(payload ?? "") as Partial<ControlMessage> | null;
-    if (typeof value?.origin !== "string" || typeof value.request_id !== "string") return null;
-    if (value.kind === "token_changed") return value as ControlMessage;
-    if (RUNTIME_STATE_KINDS.has(String(value.kind))) return value as ControlMessage;
-    if (RUN_MESSAGE_KINDS.has(String(value.kind)) && Array.isArray((value as { run_ids?: unknown }).run_ids)) return value as ControlMessage;
-    return null;
+    const value = JSON.parse(payload ?? "") as Record<string, unknown> | null;
+    if (typeof value?.["origin"] !== "string" || typeof value["request_id"] !== "string") return null;
+    return wellFormed(value) ? (value as unknown as ControlMessage) : null;
   } catch {
     return null;
   }

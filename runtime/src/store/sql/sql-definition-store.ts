@@ -1,6 +1,6 @@
 import { AppError } from "../../domain/index.ts";
 import type { DefinitionKind, DefinitionNameSummary, DefinitionRecord, DefinitionSource } from "../../domain/index.ts";
-import type { DefinitionStore, DefinitionWriter, NewDefinitionVersion } from "../definition-ports.ts";
+import type { DefinitionApplyOutcome, DefinitionStore, DefinitionWriter, NewDefinitionVersion } from "../definition-ports.ts";
 import { loadSql } from "./load-sql.ts";
 import type { SqlClient, SqlExecutor } from "./sql-client.ts";
 
@@ -65,6 +65,20 @@ function ownershipProblem(writer: DefinitionWriter, name: string, owner: string 
   return `${writer.kind} definition "${name}" is owned by ${owner}: change it through that Kubernetes object (GitOps is the source of truth), not through ${writer.source === "kubernetes" ? "another object" : "the API"}`;
 }
 
+/** Whether the active version already is this writer's content, live: an apply then writes nothing. */
+function servesContent(active: DefinitionRecord, version: ApplyVersion): boolean {
+  return active.content_sha256 === version.content_sha256 && active.owner_ref === version.owner_ref && !active.retired;
+}
+
+/** A controller may not take over a name whose live active version was written through the API. */
+function managedThroughApi(writer: DefinitionWriter, active: DefinitionRecord): AppError {
+  return new AppError(
+    "DEFINITION_OWNED",
+    `${writer.kind} definition "${active.name}" is managed through the ${active.source === "config" ? "configuration" : "API"} (active version ${active.version}): retire that version first, or give the object another spec.name`,
+    { details: { owner_ref: null, field: "name" } },
+  );
+}
+
 /** The definition substrate over the shared SQL layer (tables `definitions`, `definition_active`, migration 0011). */
 export class SqlDefinitionStore implements DefinitionStore {
   private readonly client: SqlClient;
@@ -81,15 +95,25 @@ export class SqlDefinitionStore implements DefinitionStore {
     });
   }
 
-  apply(version: ApplyVersion): Promise<{ record: DefinitionRecord; created: boolean }> {
+  apply(version: ApplyVersion): Promise<DefinitionApplyOutcome> {
     return this.client.transaction(async (tx) => {
       await this.lockOwned(tx, version, version.name);
       const active = await this.selectOne(tx, "definition_select_active", [version.tenant_id, version.kind, version.name]);
-      if (active !== null && active.content_sha256 === version.content_sha256 && active.owner_ref === version.owner_ref && !active.retired) {
-        return { record: active, created: false };
-      }
+      if (active !== null && servesContent(active, version)) return { record: active, created: false, restored: false };
+      if (active !== null && active.source !== "kubernetes" && !active.retired) throw managedThroughApi(version, active);
+      const owned = await this.selectOne(tx, "definition_select_owned_content", [version.tenant_id, version.kind, version.name, version.owner_ref, version.content_sha256]);
+      if (owned !== null) return { record: await this.restore(tx, version, owned), created: false, restored: true };
       const fresh = { ...version, parent_def_id: active?.def_id ?? null, must_be_new: false, promote: true, bootstrapped_from_static: false };
-      return { record: await this.write(tx, fresh), created: true };
+      return { record: await this.write(tx, fresh), created: true, restored: false };
+    });
+  }
+
+  releaseOwned(writer: DefinitionWriter, name: string): Promise<string[]> {
+    return this.client.transaction(async (tx) => {
+      // No ownership check: an object that never owned the name (a NameConflict) releases nothing and must not be refused, or its delete would hang.
+      await tx.query(loadSql("definition_lock"), [writer.tenant_id, writer.kind, name]);
+      const rows = await tx.query<{ def_id: string }>(loadSql("definition_retire_owned"), [writer.tenant_id, writer.kind, name, writer.owner_ref]);
+      return rows.map((row) => row.def_id);
     });
   }
 
@@ -142,6 +166,15 @@ export class SqlDefinitionStore implements DefinitionStore {
     const rows = await tx.query<{ owner_ref: string | null }>(loadSql("definition_owner"), [writer.tenant_id, writer.kind, name]);
     const problem = ownershipProblem(writer, name, rows[0]?.owner_ref ?? null);
     if (problem !== null) throw new AppError("DEFINITION_OWNED", problem, { details: { owner_ref: rows[0]?.owner_ref, field: "name" } });
+  }
+
+  /** Drift repair: an owned version with the wanted content serves again (un-retired, promoted). */
+  private async restore(tx: SqlExecutor, writer: DefinitionWriter, owned: DefinitionRecord): Promise<DefinitionRecord> {
+    if (owned.retired) await tx.query(loadSql("definition_set_retired"), [owned.def_id, writer.tenant_id, writer.kind, false]);
+    if (!owned.active) await tx.query(loadSql("definition_promote"), [owned.def_id, writer.tenant_id, writer.kind, writer.by]);
+    const record = await this.selectOne(tx, "definition_select", [owned.def_id, writer.tenant_id, writer.kind]);
+    if (record === null) throw new AppError("INTERNAL", "definition_select lost a locked row");
+    return record;
   }
 
   private async requireNew(tx: SqlExecutor, version: NewDefinitionVersion): Promise<void> {

@@ -1,5 +1,7 @@
 -- Snapshot capture: every definition version of every tenant, oldest first per name, each with
--- the active pointer that selects it (null when none does). Kinds holding secrets are left out.
+-- the active pointer that selects it (null when none does). Kinds holding secrets are left out, and
+-- so are versions a Kubernetes object owns: the cluster is their source of truth (the controller
+-- writes them again wherever the objects are), and they may hold values resolved from Secrets.
 -- $1 text[]: kinds never snapshotted.
 select coalesce(jsonb_agg(
   to_jsonb(d) || jsonb_build_object('active',
@@ -7,4 +9,4 @@ select coalesce(jsonb_agg(
   order by d.tenant_id, d.kind, d.name, d.version), '[]'::jsonb) as items
 from definitions d
 left join definition_active a on a.def_id = d.def_id and a.tenant_id = d.tenant_id and a.kind = d.kind and a.name = d.name
-where not (d.kind = any($1::text[]))
+where not (d.kind = any($1::text[])) and d.source <> 'kubernetes'
