@@ -70,32 +70,25 @@ ${CONTROLLER_ANALYSIS}`;
 const CONTROLLER_ANALYSIS = `**What bounds it** (found with the CPU times above, the apiserver's and the controller's /metrics,
 \`node --cpu-prof\` of the controller during a 400-object burst, and the experiments below):
 
-- **CPU, on two shared cores.** A burst costs ~26 ms of CPU per object (kube-apiserver ~14, controller ~10,
-  etcd ~2, plus Postgres), so two cores cannot reconcile much more than ~75 objects/s whatever the controller
-  does; the bursts above run at 55–69 objects/s. Creates outrun reconciles (1,000 creates take 2–3 s), so the
-  workqueue holds nearly every object (queue ≈ 1,000) and an object's wait is its place in the queue.
-- **Not the workers.** 16 reconcile workers instead of 4 finish about as fast (14.6 s against 16.5–18.2 s) while
-  each reconcile takes ~4× longer (185 ms against 41–49 ms): the extra workers only queue for the CPU, for the
-  apiserver, and for the store's 4 Postgres connections.
-- **The controller's own cost: a new TLS connection per API request.** @kubernetes/client-node 2.0.1 builds a
-  new undici Agent for every request (\`KubeConfig.applySecurityAuthentication\` → \`createDispatcher\`), so
-  each finalizer patch, status patch, Namespace read and Lease renewal opens a TCP + TLS connection and builds a
-  secure context (reading the CA file): TLS code is ~25% of the controller's busy CPU samples, and the apiserver
-  pays a handshake for each. Measured against the test apiserver: 10–11.5 ms and 4–5 ms of client CPU per GET,
-  against 1.9–3 ms and 1.1 ms with one reused Agent. Reusing it in the controller (tried with a preload that
-  keeps the first Agent, as e2e/support/reusing-kube-config.ts does for the harness) halved a 400-object burst:
-  all Ready in 4.2–4.3 s instead of 8.1–8.6 s, controller CPU 5.2–5.4 ms per object instead of 12–14. This is
-  the first fix to make (controller/src/kube/kube-config.ts).
-- **Reconciling its own writes.** Each object needs two writes (the finalizer on the object, then the status
-  subresource) and no others (apiserver counts above), but both come back as watch events, so an object is
-  reconciled 1.2–1.8 times; the extra reconcile is a no-op that still runs a Postgres transaction (2.3–2.9
-  transactions per object, with the \`definitions_changed\` NOTIFY). Dropping update events that change
-  neither \`metadata.generation\` nor finalizers, deletion or labels (the periodic resync still repairs drift)
-  would save them.
-- **Runtimes listening.** With a runtime process on the database, each \`definitions_changed\` notice reloads
-  its agent catalog (every tenant's active definitions); reloads are coalesced, but back to back they still
-  cost the runtime ~4.3 s of CPU for 1,000 objects and slow the burst by 10–20% on these shared cores. A short
-  trailing delay before each reload would bound that.
-- **apply → Ready** (~31 ms p50) is a few round trips: the watch event to the informer, the finalizer patch,
-  one Postgres transaction, the status patch, and the watch event back to the client; each API request there
-  also pays the new TLS connection above.`;
+- **CPU, on two shared cores, now mostly the apiserver's.** A burst costs ~17 ms of CPU per object
+  (kube-apiserver ~10–13, controller ~5–6, etcd ~2, plus Postgres), so two cores cannot reconcile much more
+  than ~110 objects/s whatever the controller does; the bursts above run at 70–90 objects/s. Creates outrun
+  reconciles (1,000 creates take 3–4 s), so the workqueue holds most objects and an object's wait is its place
+  in the queue.
+- **Not the workers.** 16 reconcile workers instead of 4 finish about as fast while each reconcile takes
+  3–4× longer: the extra workers only queue for the CPU, the apiserver, and the store's 4 Postgres connections.
+- **Fixed: a new TLS connection per API request.** @kubernetes/client-node 2.0.1 builds a new undici Agent for
+  every request (\`KubeConfig.applySecurityAuthentication\` → \`createDispatcher\`), so every finalizer patch,
+  status patch, Namespace read and Lease renewal opened a TCP + TLS connection (TLS was ~25% of the controller's
+  busy CPU, and the apiserver paid a handshake each time). \`controller/src/kube/kube-config.ts\`
+  (\`ReusingKubeConfig\`) keeps the first agent: the controller's CPU per object fell from ~10 ms to ~5.5 ms,
+  and 1,000 Agents went from 16.5–18.2 s to 12–14 s.
+- **Fixed: reconciling its own writes.** The finalizer and status writes came back as watch events, so an
+  object was reconciled 1.2–1.8 times (each extra one a no-op Postgres transaction). The informer now drops
+  updates that change none of generation, finalizers, deletion, labels and annotations; the periodic resync
+  still repairs drift.
+- **Fixed: runtimes listening.** Each \`definitions_changed\` notice reloads a runtime's agent catalog; a burst
+  now costs at most one reload per 250 ms (a lone notice still reloads at once): the runtime's CPU for 1,000
+  objects fell from ~4.3 s to ~0.9 s, and a listening runtime no longer slows the burst.
+- **apply → Ready** (~20–25 ms p50) is a few round trips: the watch event to the informer, the finalizer patch,
+  one Postgres transaction, the status patch, and the watch event back to the client.`;

@@ -61,6 +61,9 @@ export interface ApplyOutcome {
   restored: boolean;
 }
 
+/** The least time between two reloads a burst of `definitions_changed` notices causes. */
+const RELOAD_SPACING_MS = 250;
+
 /** The op results: a version, a name's versions, a retire/verify outcome. */
 export type DefinitionResult = Record<string, unknown>;
 
@@ -261,8 +264,9 @@ export class DefinitionService {
 
   /**
    * Another process changed definitions (or the backplane reconnected): reload the agents now.
-   * Notices arriving during a reload are coalesced into one more reload after it (a controller
-   * applying a thousand objects costs a few reloads, not a thousand).
+   * Notices arriving during a reload are coalesced into one more reload, RELOAD_SPACING_MS after
+   * it (a controller applying a thousand objects costs a few reloads, not a thousand, and a burst
+   * cannot keep the process reloading back to back); a lone notice still reloads at once.
    */
   private reload(): void {
     if (this.reloading) {
@@ -270,14 +274,19 @@ export class DefinitionService {
       return;
     }
     this.reloading = true;
+    this.reloadAgain = false; // this reload covers every notice so far
     void this.deps.agents
       .refresh()
       .catch((error: unknown) => this.deps.onNoticeError?.(error))
       .finally(() => {
-        this.reloading = false;
-        if (!this.reloadAgain) return;
-        this.reloadAgain = false;
-        this.reload();
+        if (!this.reloadAgain) {
+          this.reloading = false;
+          return;
+        }
+        setTimeout(() => {
+          this.reloading = false;
+          this.reload();
+        }, RELOAD_SPACING_MS).unref();
       });
   }
 }
