@@ -261,7 +261,7 @@ describe("helm lint and template", () => {
       expect(ruleFor(clusterRules, "namespaces")["verbs"]).toEqual(["get", "list", "watch"]);
       expect(ruleFor(clusterRules, "mutatingwebhookconfigurations")).toMatchObject({ resourceNames: ["loomcycle-sidecar-injector"], verbs: ["get", "patch"] });
       // The kinds come from the chart's crds/: every CRD gets its rule.
-      expect([...(ruleFor(clusterRules, "agents")["resources"] as string[])].sort()).toEqual(["agents", "mcpservers", "schedules", "skills", "webhooks"]);
+      expect([...(ruleFor(clusterRules, "agents")["resources"] as string[])].sort()).toEqual(["a2aagents", "a2aservercards", "agents", "mcpservers", "memorybackends", "schedules", "skills", "webhooks"]);
       const roleRules = one(objects, "Role", "loomcycle-controller")["rules"] as Obj[];
       expect(roleRules).toContainEqual({ apiGroups: ["coordination.k8s.io"], resources: ["leases"], resourceNames: ["loomcycle-controller"], verbs: ["get", "update"] });
       expect(roleRules).toContainEqual({ apiGroups: [""], resources: ["secrets"], resourceNames: ["loomcycle-webhook-cert"], verbs: ["get", "watch", "update"] });
@@ -426,7 +426,7 @@ describe("helm install, upgrade and uninstall on a real kube-apiserver", () => {
     expect(install).toContain("STATUS: deployed");
 
     // The CRDs from the chart's crds/ are served.
-    const crdNames = ["agents", "mcpservers", "schedules", "skills", "webhooks"].map((plural) => `${plural}.loomcycle.dev`);
+    const crdNames = ["agents", "mcpservers", "schedules", "skills", "webhooks", "memorybackends", "a2aagents", "a2aservercards"].map((plural) => `${plural}.loomcycle.dev`);
     await kubectlOk(["wait", "--for=condition=Established", "--timeout=60s", ...crdNames.map((name) => `crd/${name}`)]);
     const deployments = await kubectlJson(["get", "deployments", "-n", NAMESPACE]);
     expect((deployments["items"] as Obj[]).map((item) => item["metadata"]["name"]).sort()).toEqual(["loomcycle-api", "loomcycle-controller", "loomcycle-worker"]);

@@ -47,8 +47,11 @@ describe("CRDs on a real kube-apiserver", () => {
   it("serves every kind in the loomcycle category", async () => {
     const resources = await kube.kubectl(["api-resources", "--api-group=loomcycle.dev", "-o", "name"]);
     expect(resources.stdout.trim().split("\n").sort()).toEqual([
+      "a2aagents.loomcycle.dev",
+      "a2aservercards.loomcycle.dev",
       "agents.loomcycle.dev",
       "mcpservers.loomcycle.dev",
+      "memorybackends.loomcycle.dev",
       "schedules.loomcycle.dev",
       "skills.loomcycle.dev",
       "webhooks.loomcycle.dev",
@@ -95,7 +98,7 @@ describe("CRDs on a real kube-apiserver", () => {
     expect(renamed.output).toMatch(/spec\.name.*name is immutable/);
   });
 
-  it("checks the other kinds' cross-field rules (MCPServer transport, Webhook delivery, URL scheme)", async () => {
+  it("checks the other kinds' cross-field rules (MCPServer transport, Webhook delivery, URL scheme, remote MemoryBackend, A2A bearer)", async () => {
     expect((await apply(object("MCPServer", "files", { transport: "stdio", command: "mcp-files" }))).code).toBe(0);
     expect((await apply(object("MCPServer", "search", { transport: "http", url: "https://mcp.example.com/mcp" }))).code).toBe(0);
     expect((await apply(object("MCPServer", "nocmd", { transport: "stdio" }))).output).toMatch(/spec\.command.*a stdio server needs command/);
@@ -106,12 +109,19 @@ describe("CRDs on a real kube-apiserver", () => {
     expect((await apply(object("Webhook", "deploys", { ...hook, agent: "reviewer" }))).code).toBe(0);
     expect((await apply(object("Skill", "triage", { body: "Sort the issues by impact." }))).code).toBe(0);
     expect((await apply(object("Schedule", "nightly", { agent: "reviewer", prompt: "Review yesterday's merges.", schedule: "0 3 * * *" }))).code).toBe(0);
+    expect((await apply(object("MemoryBackend", "local", { kind: "inprocess" }))).code).toBe(0);
+    expect((await apply(object("MemoryBackend", "nowhere", { kind: "remote" }))).output).toMatch(/spec\.config.*a remote backend needs config\.base_url/);
+    expect((await apply(object("A2AAgent", "planner", { agent_card_url: "https://peer.example.com/.well-known/agent-card.json" }))).code).toBe(0);
+    const bearer = { agent_card_url: "https://peer.example.com/.well-known/agent-card.json", auth: { scheme: "bearer" } };
+    expect((await apply(object("A2AAgent", "noref", bearer))).output).toMatch(/spec\.auth.*auth scheme bearer needs auth\.bearer_credential_ref/);
+    expect((await apply(object("A2AServerCard", "public", { exposed_agents: [{ agent_name: "reviewer", skill_id: "review" }] }))).code).toBe(0);
+    expect((await apply(object("A2AServerCard", "empty", { exposed_agents: [] }))).output).toMatch(/spec\.exposed_agents/);
   });
 
   it("stores specs the runtime's own schema accepts, its defaults equal to the CRD's", async () => {
     const plurals = KINDS.map((info) => info.plural).join(",");
     const list = JSON.parse((await kube.kubectl(["get", plurals, "-n", NAMESPACE, "-o", "json"])).stdout) as { items: (DefinitionObject & { kind: string })[] };
-    expect(list.items.length).toBeGreaterThanOrEqual(7);
+    expect(list.items.length).toBeGreaterThanOrEqual(10);
     for (const item of list.items) {
       const info = KINDS.find((candidate) => candidate.kind === item.kind)!;
       expect(definitionFromObject(info.definitionKind, item), `${item.kind}/${item.metadata.name}`).toMatchObject({ ok: true });

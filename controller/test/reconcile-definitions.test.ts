@@ -176,6 +176,19 @@ describe("definition reconcilers on a real kube-apiserver and Postgres", () => {
     expect(table).toMatch(/reviewer\s+True\s+1\s+/);
   });
 
+  it.each([
+    ["MemoryBackend", "memorybackend", "notes", { kind: "remote", config: { base_url: "https://memory.example.com" } }],
+    ["A2AAgent", "a2aagent", "planner", { agent_card_url: "https://peer.example.com/.well-known/agent-card.json" }],
+    ["A2AServerCard", "a2aservercard", "public", { exposed_agents: [{ agent_name: "reviewer", skill_id: "review" }] }],
+  ] as const)("serves a %s the same way: Ready=True and its definition active", async (...[kind, definitionKind, name, spec]) => {
+    await apply([kind, "team-a", name], spec);
+    await reconcile([kind, "team-a", name]);
+    await reconcile([kind, "team-a", name]);
+    const object = await read([kind, "team-a", name]);
+    expect(condition(object, "Ready")).toMatchObject({ status: "True", reason: "Reconciled" });
+    expect(await runtimeStore.definitions.getActive("team-a", definitionKind, name)).toMatchObject({ def_id: object?.status?.definitionId, version: 1, source: "kubernetes", retired: false });
+  });
+
   it("writes nothing when nothing changed (no new version, no status write: no hot loop)", async () => {
     const before = await read(["Agent", "team-a", "reviewer"]);
     await reconcile(["Agent", "team-a", "reviewer"]);
