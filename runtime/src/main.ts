@@ -18,7 +18,7 @@ import { ConcurrencyGate, MOCK_MODELS, MockChatModel, ProviderRegistry, createAn
 import type { ChatModel } from "./providers/index.ts";
 import { BullmqRunQueue, InProcessEventBus, InProcessRunQueue, InProcessRunStateFeed, PgControlBus, RedisEventBus, RedisRunStateFeed } from "./queue/index.ts";
 import type { ControlBus, RunEventBus, RunQueue, RunStateFeed } from "./queue/index.ts";
-import { AgentCatalog, ProviderHealth, ProviderProbe, RunExecutor, RunService, UsageService, EvaluationService, SubAgentService, HookService, InterruptService, ChannelService, MemoryService, DefinitionService, AuthService, DEFAULT_IDEMPOTENCY_TTL_SECONDS, startIdempotencySweep, SnapshotService, PauseService, credentialKey } from "./service/index.ts";
+import { AgentCatalog, ProviderHealth, ProviderProbe, RunExecutor, RunService, UsageService, EvaluationService, SubAgentService, HookService, InterruptService, ChannelService, MemoryService, DefinitionService, AuthService, DEFAULT_IDEMPOTENCY_TTL_SECONDS, startIdempotencySweep, PauseService, credentialKey, LlmGateway } from "./service/index.ts";
 import { isLoopbackHost } from "./config/index.ts";
 import { createHookRunner, ToolRegistry } from "./tools/index.ts";
 import type { ServiceDeps } from "./service/index.ts";
@@ -29,6 +29,8 @@ import type { RuntimeMetrics } from "./telemetry/index.ts";
 import { buildHttpApp, servedRoutes } from "./transports/http/index.ts";
 import type { Authenticate } from "./transports/http/index.ts";
 import { startHealthServer, startQueueSweep, startRunWorker } from "./transports/worker/index.ts";
+import { createMcpEndpoint } from "./transports/mcp/index.ts";
+import { buildSnapshots } from "./build-snapshots.ts";
 
 /** The runtime version, from the package manifest. */
 export const VERSION: string = packageJson.version;
@@ -214,6 +216,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     runs,
     agents: deps.agents,
     usage: new UsageService(store),
+    gateway: new LlmGateway({ providers: deps.providers, routing: deps.routing, aliases: deps.aliases, health: deps.health, pricing: deps.pricing, store, logger, embedder: buildEmbedder(config) }),
     evaluations,
     interrupts,
     channels,
@@ -221,6 +224,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger; 
     definitions,
     snapshots: buildSnapshots({ config, store, runs, agents: deps.agents, logger, pause }),
     pause,
+    mcp: createMcpEndpoint({ runs, pause, logger, version: VERSION, listenHost: config.listen.host, baseUrl: config.baseUrl }),
     ...(deps.hooks ? { hooks: deps.hooks } : {}),
     resolver: probe,
     logger,
@@ -480,20 +484,4 @@ if (import.meta.main) {
     waitForShutdown,
   });
   process.exitCode = code;
-}
-
-/**
- * Snapshots over the store. Restored paused runs resume through RunService.wake unless the
- * runtime is paused; then POST /v1/_resume wakes them with the others.
- */
-function buildSnapshots(options: { config: Config; store: Store; runs: RunService; agents: AgentCatalog; logger: Logger; pause: PauseService }): SnapshotService {
-  const { config, store, runs, agents, logger, pause } = options;
-  return new SnapshotService({
-    store: store.snapshots,
-    ...(config.snapshot === undefined ? {} : { maxBytes: config.snapshot.maxBytes }),
-    resume: (runIds) => runs.wake({ from: "paused", runIds }),
-    isPaused: () => pause.isPaused(),
-    onDefinitionsRestored: () => agents.refresh(),
-    logger,
-  });
 }

@@ -23,6 +23,8 @@ const ALLOWED = {
   service: { value: ["domain", "loop"], type: ["store", "queue", "providers", "tools", "config"] },
   "transports/http": { value: ["domain", "service"], type: ["config"] },
   "transports/worker": { value: ["domain", "service"], type: ["queue"] },
+  // The MCP server answers with the HTTP contract's documents (transports/http/contract.ts, pure).
+  "transports/mcp": { value: ["domain", "service", "transports/http"], type: ["config"] },
   cli: { value: ["domain", "config"], type: ["service", "transports/http"] },
 };
 

@@ -53,6 +53,8 @@ export type ErrorCode =
   | "ANSWER_NOT_IN_OPTIONS"
   /** Vector memory is not available: no embedder configured, or the database lacks pgvector. */
   | "VECTOR_UNSUPPORTED"
+  /** POST /v1/embeddings with no `memory.embedder` configured. */
+  | "EMBEDDER_NOT_CONFIGURED"
   /** A memory value is larger than the per-entry cap. */
   | "MEMORY_VALUE_TOO_LARGE"
   /** The definition's name is owned by a Kubernetes object (GitOps): API and config writes are refused. */

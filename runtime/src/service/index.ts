@@ -54,3 +54,5 @@ export type { CreateSnapshotRequest, RestoreSnapshotRequest, SnapshotDescriptor,
 export { DEFAULT_PAUSE_TIMEOUT_MS, MAX_PAUSE_TIMEOUT_MS, PauseService } from "./pause-service.ts";
 export type { PauseResult, PauseServiceDeps, ResumeResult, RuntimeStateView } from "./pause-service.ts";
 export { RuntimeGate } from "./runtime-gate.ts";
+export { GATEWAY_AGENT, LlmGateway } from "./llm-gateway.ts";
+export type { GatewayPart, GatewayRequest, GatewayResult, LlmGatewayDeps } from "./llm-gateway.ts";

@@ -2,7 +2,7 @@
  * store/: the storage ports and their adapters (Postgres through `pg`, embedded through PGlite),
  * sharing one set of SQL files and numbered migrations. May import domain/ only.
  */
-export type { EventLog, NewRun, NewSession, RunFilter, RunStore, Store, UsageFilter, UsageRow } from "./ports.ts";
+export type { EventLog, GatewayUsage, NewRun, NewSession, RunFilter, RunStore, Store, UsageFilter, UsageRow } from "./ports.ts";
 export { createPostgresStore } from "./postgres/create-postgres-store.ts";
 export type { PostgresStoreOptions } from "./postgres/create-postgres-store.ts";
 export { createPgliteStore } from "./pglite/create-pglite-store.ts";

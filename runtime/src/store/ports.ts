@@ -73,6 +73,16 @@ export interface UsageRow {
   unpriced_calls: number;
 }
 
+/** One LLM gateway call for the usage ledger (no run; `requestId` stands in for the run id). */
+export interface GatewayUsage {
+  requestId: string;
+  tenantId: string;
+  userId: string | null;
+  /** The ledger's agent column for gateway calls (e.g. `llm_gateway`). */
+  agent: string;
+  usage: Usage;
+}
+
 export interface UsageFilter {
   from?: Date;
   to?: Date;
@@ -125,6 +135,8 @@ export interface RunStore {
   interruptStaleRuns(before: Date, reason: string): Promise<string[]>;
   /** The usage ledger aggregated per tenant, user, agent, provider, model and currency. */
   usageReport(filter: UsageFilter): Promise<UsageRow[]>;
+  /** Writes one LLM gateway call (no run row) into the usage ledger. */
+  recordGatewayUsage(entry: GatewayUsage): Promise<void>;
   /** Ids of queued runs, oldest first (re-enqueued at start-up). */
   listQueuedRunIds(): Promise<string[]>;
 }

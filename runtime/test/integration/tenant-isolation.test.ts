@@ -4,6 +4,7 @@ import type { Agent, DefinitionKind } from "../../src/domain/index.ts";
 import { startFakeLlm } from "../fake-llm/index.ts";
 import type { FakeLlm } from "../fake-llm/index.ts";
 import { mint } from "../support/auth-client.ts";
+import { mcpTenantCases } from "../support/mcp-client.ts";
 import { openSse, postSse } from "../support/sse-client.ts";
 import type { SseFrame, SseResponse } from "../support/sse-client.ts";
 import { TEST_AGENTS, startTestRuntime, testAgent } from "../support/test-runtime.ts";
@@ -284,6 +285,26 @@ describe.each<StoreKind>(["pglite", "postgres"])("tenant isolation (%s store)", 
       toB.abort();
       expect(ofB.map((frame) => frame.event)).toEqual(["stream_open"]);
     },
+    // The LLM gateway holds no tenant rows: each call is the caller's, billed to the caller's tenant.
+    "POST /v1/chat/completions": async () => {
+      const completion = await b("POST", "/v1/chat/completions", { model: "mock/mock-echo", messages: [{ role: "user", content: "globex asks" }] });
+      expect(completion.status).toBe(200);
+      expect(tenantsOf(await a("GET", "/v1/_usage?group_by=tenant"))).toEqual([A.tenant]);
+    },
+    "POST /v1/_llm/chat": async () => {
+      const reply = await b("POST", "/v1/_llm/chat", { provider: "mock", model: "mock-echo", messages: [{ role: "user", content: "globex asks" }] });
+      expect(reply.status).toBe(200);
+      expect(tenantsOf(await a("GET", "/v1/_usage?group_by=tenant"))).toEqual([A.tenant]);
+    },
+    "GET /v1/models": async () => {
+      expect(await b("GET", "/v1/models")).toEqual(await a("GET", "/v1/models"));
+    },
+    "POST /v1/embeddings": async () => {
+      const embedded = await b("POST", "/v1/embeddings", { model: "bow-64", input: "globex words" });
+      expect(embedded.status).toBe(200);
+      expect(embedded.body).toMatchObject({ object: "list", data: [{ object: "embedding", index: 0 }] });
+      expect(JSON.stringify(embedded.body)).not.toContain("acme");
+    },
     "GET /v1/_usage": async () => {
       // `?tenant=` is an admin's focus: B's is ignored, so B sees only its own tenant.
       const usage = await b("GET", `/v1/_usage?group_by=tenant&tenant=${A.tenant}`);
@@ -562,6 +583,8 @@ describe.each<StoreKind>(["pglite", "postgres"])("tenant isolation (%s store)", 
   CASES["POST /v1/_pause"] = adminOnly("POST", "/v1/_pause", { timeout_ms: 1000 });
   CASES["POST /v1/_resume"] = adminOnly("POST", "/v1/_resume", {});
   CASES["GET /v1/_state"] = adminOnly("GET", "/v1/_state");
+  // The MCP server: B's session sees none of A's runs, and A's session id is unknown to B.
+  Object.assign(CASES, mcpTenantCases({ base, tokens, seed }));
 
   /** Routes that hold no tenant's rows, and why. */
   const NOT_TENANT_DATA: Record<string, string> = {

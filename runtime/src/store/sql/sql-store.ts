@@ -1,6 +1,6 @@
 import { AppError, isAppError } from "../../domain/index.ts";
 import type { ParkTarget, Run, RunEvent, RunOutcome, Session, StoredEvent, MemoryBackend, Usage } from "../../domain/index.ts";
-import type { NewRun, NewSession, RunFilter, Store, UsageFilter, UsageRow, RunAdmission, TenantScopedStore } from "../ports.ts";
+import type { GatewayUsage, NewRun, NewSession, RunFilter, Store, UsageFilter, UsageRow, RunAdmission, TenantScopedStore } from "../ports.ts";
 import { mapUsageRow } from "./map-usage-row.ts";
 import { eventColumns } from "./event-columns.ts";
 import { loadSql } from "./load-sql.ts";
@@ -198,6 +198,15 @@ export class SqlStore implements Store {
     const params = [filter.from?.toISOString() ?? null, filter.to?.toISOString() ?? null, filter.tenant_id ?? null];
     const rows = await this.client.query<Record<keyof UsageRow, unknown>>(loadSql("usage_report"), params);
     return rows.map(mapUsageRow);
+  }
+
+  async recordGatewayUsage(entry: GatewayUsage): Promise<void> {
+    const { usage } = entry;
+    await this.client.query(loadSql("insert_gateway_usage"), [
+      entry.requestId, entry.tenantId, entry.userId, entry.agent, usage.provider ?? "", usage.model ?? "",
+      usage.input_tokens, usage.output_tokens, usage.cache_creation_input_tokens, usage.cache_read_input_tokens,
+      usage.cost ?? null, usage.cost_currency ?? null,
+    ]);
   }
 
   async listQueuedRunIds(): Promise<string[]> {

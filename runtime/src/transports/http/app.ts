@@ -20,6 +20,9 @@ import { registerLimitRoutes } from "./routes/limits.ts";
 import { registerUserRunStateRoutes } from "./routes/user-run-states.ts";
 import { registerSnapshotRoutes } from "./routes/snapshots.ts";
 import { registerRuntimeStateRoutes } from "./routes/runtime-state.ts";
+import { registerOpenAiRoutes } from "./routes/openai.ts";
+import { registerLlmGatewayRoutes } from "./routes/llm-gateway.ts";
+import { registerMcpRoutes } from "./routes/mcp.ts";
 import type { HttpAppOptions } from "./types.ts";
 
 /**
@@ -66,6 +69,9 @@ const ROUTE_GROUPS: ((app: FastifyInstance, options: HttpAppOptions) => void)[] 
   (app, options) => options.definitions && registerDefinitionRoutes(app, options.definitions),
   (app, options) => options.snapshots && registerSnapshotRoutes(app, options.snapshots, { maxRequestBytes: options.limits.maxRequestBytes }),
   (app, options) => options.pause && registerRuntimeStateRoutes(app, options.pause),
+  (app, options) => options.gateway && registerOpenAiRoutes(app, options.gateway),
+  (app, options) => options.gateway && registerLlmGatewayRoutes(app, options.gateway, { sseKeepaliveMs: options.limits.sseKeepaliveMs }),
+  (app, options) => options.mcp && registerMcpRoutes(app, options.mcp, options.logger),
 ];
 
 function registerRoutes(app: FastifyInstance, options: HttpAppOptions): void {

@@ -83,6 +83,15 @@ export const ROUTE_SCOPES: Readonly<Record<string, RouteRequirement>> = {
   "POST /v1/_pause": "substrate:admin",
   "POST /v1/_resume": "substrate:admin",
   "GET /v1/_state": "substrate:admin",
+  // The MCP server: any valid token; each tool then needs the scope of the route it mirrors (transports/mcp).
+  "POST /v1/_mcp": "authenticated",
+  "GET /v1/_mcp": "authenticated",
+  "DELETE /v1/_mcp": "authenticated",
+  // The LLM gateway and the OpenAI-compatible API (loomcycle §2.8 scope "any"): any valid token.
+  "POST /v1/chat/completions": "authenticated",
+  "GET /v1/models": "authenticated",
+  "POST /v1/embeddings": "authenticated",
+  "POST /v1/_llm/chat": "authenticated",
   ...definitionRoutes(["agent", "skill", "mcpserver", "schedule", "webhook", "memorybackend", "a2aagent", "a2aservercard", "credential"]),
 };
 

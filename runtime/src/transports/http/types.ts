@@ -1,6 +1,14 @@
 import type { Authenticate } from "./principal.ts";
-import type { AgentCatalog, ProviderProbe, RunService, UsageService, EvaluationService, HookService, ChannelService, InterruptService, MemoryService, DefinitionService, AuthService, SnapshotService, PauseService } from "../../service/index.ts";
-import type { Logger } from "../../domain/index.ts";
+import type { AgentCatalog, ProviderProbe, RunService, UsageService, EvaluationService, HookService, ChannelService, InterruptService, MemoryService, DefinitionService, AuthService, SnapshotService, PauseService, LlmGateway } from "../../service/index.ts";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger, Principal } from "../../domain/index.ts";
+
+/** The MCP transport as the HTTP app mounts it (transports/mcp McpHttpSessions, built in main.ts). */
+export interface McpEndpoint {
+  /** Answers one /v1/_mcp request of an authenticated principal, writing the raw response itself. */
+  handle(request: { principal: Principal; raw: IncomingMessage; response: ServerResponse; body: unknown }): Promise<void>;
+  close(): Promise<void>;
+}
 
 /** What the HTTP transport is built from: the services, limits, and health/metrics hooks. */
 export interface HttpAppOptions {
@@ -27,6 +35,10 @@ export interface HttpAppOptions {
   snapshots?: SnapshotService;
   /** The cluster pause (POST /v1/_pause, /v1/_resume, GET /v1/_state, admin); absent = the routes are not served. */
   pause?: PauseService;
+  /** The MCP server over Streamable HTTP (POST/GET/DELETE /v1/_mcp); absent = the routes are not served. */
+  mcp?: McpEndpoint;
+  /** The LLM gateway (/v1/chat/completions, /v1/models, /v1/embeddings, /v1/_llm/chat); absent = the routes are not served. */
+  gateway?: LlmGateway;
   /** The provider availability matrix behind /v1/_resolver. */
   resolver: Pick<ProviderProbe, "snapshot" | "probeAll">;
   logger: Logger;
