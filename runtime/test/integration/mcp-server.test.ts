@@ -98,8 +98,7 @@ describe("loomcycle as an MCP server (Streamable HTTP, postgres store)", () => {
     const spawned = await tool(client, "spawn_run", { agent: "default", prompt: "compare me", agent_id: "mcp-compare" });
 
     const run = await tool(client, "get_run", { agent_id: "mcp-compare" });
-    const { awaited_state: _awaited, ...httpRun } = (await http(tokens.tenant, "GET /v1/agents/mcp-compare")).body;
-    expect(run).toEqual(httpRun);
+    expect(run).toEqual((await http(tokens.tenant, "GET /v1/agents/mcp-compare")).body);
     expect(run).toMatchObject({ run_id: spawned.run_id, session_id: spawned.session_id, user_id: "alice", status: "completed" });
 
     const listed = await tool(client, "list_runs", { user_id: "alice" });
